@@ -1,0 +1,52 @@
+# olic: `make` builds build/libolic.a (and the tools), `make run` plays the demo,
+# `make test` runs every test. Each part of the project adds its own targets in
+# mk/*.mk and appends to ALL_TARGETS, RUN_TARGETS and TEST_TARGETS.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-print-directory
+
+BUILD   := build
+SWIFTC  ?= swiftc
+CC      := cc
+CLANG   ?= clang
+SODIUM_LIBS = $(shell pkg-config --libs libsodium 2>/dev/null)
+
+CORE_SOURCES := $(sort $(wildcard Sources/OfflineLicensing/*.swift))
+
+# The firmware library: the core in Embedded Swift, no heap, one object.
+EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -Osize -no-allocations \
+  -parse-as-library -module-name OfflineLicensing
+HOST_MODULE_FLAGS := -I include -I Sources/CSodium
+
+ALL_TARGETS  := $(BUILD)/libolic.a
+RUN_TARGETS  :=
+TEST_TARGETS := test-swift test-c
+
+.PHONY: all deps test run clean
+.DELETE_ON_ERROR:
+
+# Install what a fresh Debian machine lacks; a no-op when it is there.
+deps:
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists libsodium; then \
+	  echo "installing libsodium-dev and pkg-config"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsodium-dev pkg-config >/dev/null; \
+	fi
+
+$(BUILD)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap | deps
+	@mkdir -p $(BUILD)/core
+	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -c $(CORE_SOURCES) -o $(BUILD)/core/olic.o
+	@rm -f $@.tmp && ar rcs $@.tmp $(BUILD)/core/olic.o && mv $@.tmp $@
+
+include $(sort $(wildcard mk/*.mk))
+
+all: $(ALL_TARGETS)
+
+test: $(TEST_TARGETS)
+	@echo "make test: all suites passed"
+
+run: $(if $(RUN_TARGETS),$(RUN_TARGETS),run-example)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,21 @@
+// swift-tools-version: 6.2
+// The host build of olic: the same core sources that the Makefile compiles in
+// Embedded mode into build/libolic.a, built here as an ordinary library for
+// `swift test` and the tools.
+import PackageDescription
+
+let package = Package(
+  name: "olic",
+  products: [
+    .library(name: "OfflineLicensing", targets: ["OfflineLicensing"]),
+  ],
+  targets: [
+    .systemLibrary(name: "COlic", path: "include"),
+    .systemLibrary(
+      name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+      providers: [.apt(["libsodium-dev"])]),
+    .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
+    .testTarget(
+      name: "OfflineLicensingTests", dependencies: ["OfflineLicensing", "COlic", "CSodium"]),
+  ]
+)
