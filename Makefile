@@ -18,7 +18,7 @@ CORE_SOURCES := $(sort $(wildcard Sources/OfflineLicensing/*.swift))
 # The firmware library: the core in Embedded Swift, no heap, one object.
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -Osize -no-allocations \
   -parse-as-library -module-name OfflineLicensing
-HOST_MODULE_FLAGS := -I include -I Sources/CSodium
+HOST_MODULE_FLAGS := -I include -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap
 
 ALL_TARGETS  := $(BUILD)/libolic.a
 RUN_TARGETS  :=

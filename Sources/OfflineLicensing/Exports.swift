@@ -1,0 +1,276 @@
+import COlic
+
+// The C ABI of include/olic.h. Each export checks its arguments in the order the
+// spec gives, copies caller input to a private buffer, makes one call into the
+// core and writes its outputs. `@c @implementation` makes the compiler check
+// every signature against the header.
+
+@c @implementation
+public func olic_status_name(_ s: olic_status) -> UnsafePointer<CChar>! {
+  olic_status_name_from_table(s)
+}
+
+@c @implementation
+public func olic_parse(_ license: UnsafePointer<UInt8>!, _ len: Int, _ out: UnsafeMutablePointer<olic_license>!)
+  -> olic_status
+{
+  out?.pointee = olic_license()
+  guard let license else { return OLIC_ERR_ARGUMENT }
+  let length = givenLength(len)
+  let copy = LicenseCopy(license, length: length)
+  do throws(olic_status) {
+    let parsed = try parseLicense(copy.bytes.span.bytes.extracting(first: copy.count), length: length)
+    out?.pointee = parsed
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}
+
+@c @implementation
+public func olic_provision(_ storage: UnsafePointer<olic_storage>!) -> olic_status {
+  guard let storage = usableStorage(storage) else { return OLIC_ERR_ARGUMENT }
+  guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
+  do throws(olic_status) {
+    let (a, b) = try readBothRecords(storage)
+    guard a == nil, b == nil else { return OLIC_ERR_PROVISIONED }
+    try writeRecord(storage, slot: 0, generation: 1, state: olic_state_info())
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}
+
+@c @implementation
+public func olic_init(
+  _ ctx: UnsafeMutablePointer<olic_context>!, _ config: UnsafePointer<olic_config>!,
+  _ storage: UnsafePointer<olic_storage>!
+) -> olic_status {
+  guard let ctx else { return OLIC_ERR_ARGUMENT }
+  ctx.pointee = olic_context()
+  guard let config, let keys = config.pointee.trusted_keys else { return OLIC_ERR_ARGUMENT }
+  let keyCount = config.pointee.trusted_key_count
+  guard keyCount >= 1, keyCount <= Int(OLIC_MAX_TRUSTED_KEYS) else { return OLIC_ERR_ARGUMENT }
+  guard let usable = usableStorage(storage) else { return OLIC_ERR_ARGUMENT }
+  guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
+
+  // Keys are copied once, here, and their ids computed once, so a check never
+  // reads the caller's table again and never hashes a key.
+  let keysCopied = withUnsafeMutableBytes(of: &ctx.pointee.trusted_keys_) { table -> Bool in
+    withUnsafeMutableBytes(of: &ctx.pointee.key_ids_) { ids -> Bool in
+      guard let tableBase = table.baseAddress, let idBase = ids.baseAddress else { return false }
+      tableBase.copyMemory(from: keys, byteCount: keyCount &* Wire.publicKeySize)
+      var digest = InlineArray<32, UInt8>(repeating: 0)
+      for index in 0..<keyCount {
+        let key = tableBase + index &* Wire.publicKeySize
+        let hashed = withUnsafeMutableBytes(of: &digest) { d -> Bool in
+          guard let out = d.baseAddress else { return false }
+          return Crypto.blake2b256(key, length: Wire.publicKeySize, into: out)
+        }
+        guard hashed else { return false }
+        let copied = withUnsafeBytes(of: &digest) { d -> Bool in
+          guard let hash = d.baseAddress else { return false }
+          (idBase + index &* Wire.keyIdSize).copyMemory(from: hash, byteCount: Wire.keyIdSize)
+          return true
+        }
+        guard copied else { return false }
+      }
+      return true
+    }
+  }
+  guard keysCopied else {
+    ctx.pointee = olic_context()
+    return OLIC_ERR_CRYPTO
+  }
+  ctx.pointee.trusted_key_count_ = UInt32(keyCount)
+  ctx.pointee.device_id_ = config.pointee.device_id
+  ctx.pointee.storage_ = usable
+
+  do throws(olic_status) {
+    let record = try loadNewestRecord(usable)
+    ctx.pointee.state_ = record.state
+    ctx.pointee.state_.firmware_version = config.pointee.firmware_version
+    ctx.pointee.generation_ = record.generation
+    ctx.pointee.slot_ = record.slot
+    ctx.pointee.ready_ = contextReadyMagic
+    return OLIC_OK
+  } catch {
+    ctx.pointee = olic_context()
+    return error
+  }
+}
+
+@c @implementation
+public func olic_check(
+  _ ctx: UnsafePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64,
+  _ out: UnsafeMutablePointer<olic_license>!
+) -> olic_status {
+  out?.pointee = olic_license()
+  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  let length = givenLength(len)
+  let copy = LicenseCopy(license, length: length)
+  do throws(olic_status) {
+    let checked = try checkLicense(
+      ctx, copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now)
+    out?.pointee = checked
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}
+
+@c @implementation
+public func olic_install(
+  _ ctx: UnsafeMutablePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64
+) -> olic_status {
+  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  let length = givenLength(len)
+  let copy = LicenseCopy(license, length: length)
+  do throws(olic_status) {
+    let checked = try checkLicense(
+      UnsafePointer(ctx), copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now)
+    var next = ctx.pointee.state_
+    next.last_license_id = checked.license_id
+    let (sum, overflow) = next.remaining.addingReportingOverflow(checked.allowance)
+    next.remaining = overflow ? UInt64.max : sum
+    next.time_high_water = max(next.time_high_water, now)
+    try commit(ctx, next)
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}
+
+@c @implementation
+public func olic_reserve(
+  _ ctx: UnsafeMutablePointer<olic_context>!, _ want: UInt64, _ granted: UnsafeMutablePointer<UInt64>!
+) -> olic_status {
+  granted?.pointee = 0
+  guard let ctx, let granted else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard want != 0 else { return OLIC_ERR_ARGUMENT }
+  var next = ctx.pointee.state_
+  guard next.remaining != 0 else { return OLIC_ERR_EXHAUSTED }
+  let g = min(want, next.remaining)
+  next.remaining -= g
+  let (sum, overflow) = next.consumed_total.addingReportingOverflow(g)
+  next.consumed_total = overflow ? UInt64.max : sum
+  do throws(olic_status) {
+    // Durable first: the compute this pays for may start only after the write.
+    try commit(ctx, next)
+  } catch {
+    return error
+  }
+  granted.pointee = g
+  return OLIC_OK
+}
+
+@c @implementation
+public func olic_state(_ ctx: UnsafePointer<olic_context>!, _ out: UnsafeMutablePointer<olic_state_info>!)
+  -> olic_status
+{
+  out?.pointee = olic_state_info()
+  guard let ctx, let out else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  out.pointee = ctx.pointee.stateInfo
+  return OLIC_OK
+}
+
+@c @implementation
+public func olic_make_request(
+  _ ctx: UnsafeMutablePointer<olic_context>!, _ device_secret_key: UnsafePointer<UInt8>!,
+  _ out: UnsafeMutablePointer<UInt8>!, _ capacity: Int, _ out_len: UnsafeMutablePointer<Int>!
+) -> olic_status {
+  out_len?.pointee = 0
+  guard let ctx, let device_secret_key, let out else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard givenLength(capacity) >= RequestLayout.size else { return OLIC_ERR_BUFFER }
+  do throws(olic_status) {
+    try makeRequest(ctx, secretKey: device_secret_key, into: out)
+  } catch {
+    return error
+  }
+  out_len?.pointee = RequestLayout.size
+  return OLIC_OK
+}
+
+@c @implementation
+public func olic_verify_request(
+  _ request: UnsafePointer<UInt8>!, _ len: Int, _ out: UnsafeMutablePointer<olic_request>!
+) -> olic_status {
+  out?.pointee = olic_request()
+  guard let request else { return OLIC_ERR_ARGUMENT }
+  guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
+  let length = givenLength(len)
+  let copy = RequestCopy(request, length: length)
+  do throws(olic_status) {
+    let verified = try verifyRequest(copy.bytes.span.bytes.extracting(first: copy.count), length: length)
+    out?.pointee = verified
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}
+
+@c @implementation
+public func olic_key_id(_ public_key: UnsafePointer<UInt8>!, _ out: UnsafeMutablePointer<UInt8>!) -> olic_status {
+  guard let public_key, let out else { return OLIC_ERR_ARGUMENT }
+  guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
+  var digest = InlineArray<32, UInt8>(repeating: 0)
+  let hashed = withUnsafeMutableBytes(of: &digest) { d -> Bool in
+    guard let base = d.baseAddress else { return false }
+    guard Crypto.blake2b256(public_key, length: Wire.publicKeySize, into: base) else { return false }
+    UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: Wire.keyIdSize)
+    return true
+  }
+  return hashed ? OLIC_OK : OLIC_ERR_CRYPTO
+}
+
+@c @implementation
+public func olic_license_extension(
+  _ license: UnsafePointer<UInt8>!, _ len: Int, _ index: Int, _ out: UnsafeMutablePointer<olic_extension>!
+) -> olic_status {
+  out?.pointee = olic_extension()
+  guard let license, let out, index >= 0 else { return OLIC_ERR_ARGUMENT }
+  let length = givenLength(len)
+  let copy = LicenseCopy(license, length: length)
+  do throws(olic_status) {
+    let walk = try parseLicenseLayout(
+      copy.bytes.span.bytes.extracting(first: copy.count), length: length, select: index)
+    guard !walk.unknownCritical else { return OLIC_ERR_UNSUPPORTED_EXTENSION }
+    guard index < Int(walk.license.extension_count) else { return OLIC_ERR_ARGUMENT }
+    out.pointee = walk.selected
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}
+
+@c @implementation
+public func olic_encode_license(
+  _ fields: UnsafePointer<olic_license>!, _ extra: UnsafePointer<olic_extension>!, _ extra_count: Int,
+  _ out: UnsafeMutablePointer<UInt8>!, _ capacity: Int, _ out_len: UnsafeMutablePointer<Int>!
+) -> olic_status {
+  out_len?.pointee = 0
+  guard let fields, let out else { return OLIC_ERR_ARGUMENT }
+  guard extra != nil || extra_count == 0 else { return OLIC_ERR_ARGUMENT }
+  var encoded = LicenseCopy(zeroedCount: LicenseLayout.maxSize)
+  do throws(olic_status) {
+    let total = try withUnsafeMutableBytes(of: &encoded.bytes) { (b) throws(olic_status) -> Int in
+      try encodeLicense(fields.pointee, extra: extra, extraCount: extra_count, into: b)
+    }
+    // The device's own layout walk is the judge of what the encoder wrote.
+    _ = try parseLicenseLayout(encoded.bytes.span.bytes.extracting(first: total), length: total)
+    guard givenLength(capacity) >= total else { return OLIC_ERR_BUFFER }
+    withUnsafeBytes(of: &encoded.bytes) { b in
+      guard let base = b.baseAddress else { return }
+      UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: total)
+    }
+    out_len?.pointee = total
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}

@@ -1,0 +1,98 @@
+import COlic
+
+// The one license encoder. The CLI issues with it, the fuzzers re-encode with it,
+// and its output is checked by the same layout walk the device runs.
+
+/// One extension to write: from the fields (VALIDITY, BIND_REQUEST) or the caller.
+private struct PendingExtension {
+  var type: UInt16
+  var length: Int
+  /// nil: a known extension whose value comes from the license fields.
+  var value: UnsafePointer<UInt8>?
+}
+
+/// The extension at position `index` of the merged list: 0 is VALIDITY (if
+/// present), 1 is BIND_REQUEST (if present), then the caller's `extra` in order.
+private func pending(
+  _ index: Int, _ fields: borrowing olic_license, _ extra: UnsafePointer<olic_extension>?
+) -> PendingExtension? {
+  switch index {
+  case 0:
+    return fields.has_validity
+      ? PendingExtension(type: LicenseLayout.validityType, length: LicenseLayout.validitySize, value: nil) : nil
+  case 1:
+    return fields.has_bind_request
+      ? PendingExtension(type: LicenseLayout.bindRequestType, length: LicenseLayout.bindRequestSize, value: nil)
+      : nil
+  default:
+    guard let extra else { return nil }
+    let e = extra[index - 2]
+    return PendingExtension(type: e.type, length: Int(e.length), value: e.value)
+  }
+}
+
+/// Encodes `fields` and `extra` into `b` (the signature left zero) and returns
+/// the total length. Extensions are emitted in ascending type order by repeated
+/// selection of the next larger type: no sort buffer, no allocation, and a type
+/// given twice is a layout error rather than a silent duplicate.
+func encodeLicense(
+  _ fields: borrowing olic_license, extra: UnsafePointer<olic_extension>?, extraCount: Int,
+  into b: UnsafeMutableRawBufferPointer
+) throws(olic_status) -> Int {
+  guard extraCount >= 0, extraCount <= LicenseLayout.maxExtensions else { throw OLIC_ERR_MALFORMED }
+  let candidates = extraCount + 2
+
+  var total = LicenseLayout.extensionsOffset + Wire.signatureSize
+  for i in 0..<candidates {
+    guard let e = pending(i, fields, extra) else { continue }
+    guard e.length == 0 || e.value != nil || i < 2 else { throw OLIC_ERR_ARGUMENT }
+    total += LicenseLayout.extensionHeaderSize + e.length
+    guard total <= LicenseLayout.maxSize else { throw OLIC_ERR_MALFORMED }
+  }
+  guard b.count >= total else { throw OLIC_ERR_BUFFER }
+
+  try b.put32(Wire.magic, at: Wire.magicOffset)
+  try b.put8(UInt8(OLIC_VERSION), at: Wire.versionOffset)
+  try b.put8(UInt8(OLIC_TYPE_LICENSE), at: Wire.typeOffset)
+  try b.put16(UInt16(truncatingIfNeeded: total), at: Wire.totalLengthOffset)
+  try withUnsafeBytes(of: fields.key_id) { (k) throws(olic_status) in try b.putBytes(k, at: LicenseLayout.keyIdOffset) }
+  try withUnsafeBytes(of: fields.device_id) { (d) throws(olic_status) in
+    try b.putBytes(d, at: LicenseLayout.deviceIdOffset)
+  }
+  try b.put64(fields.license_id, at: LicenseLayout.licenseIdOffset)
+  try b.put64(fields.allowance, at: LicenseLayout.allowanceOffset)
+  try b.put32(fields.min_firmware_version, at: LicenseLayout.minFirmwareOffset)
+  try b.put32(fields.flags, at: LicenseLayout.flagsOffset)
+
+  var offset = LicenseLayout.extensionsOffset
+  var previous = -1
+  while true {
+    var next: PendingExtension? = nil
+    var nextCount = 0
+    for i in 0..<candidates {
+      guard let e = pending(i, fields, extra), Int(e.type) > previous else { continue }
+      if let n = next, n.type < e.type { continue }
+      if let n = next, n.type == e.type { nextCount += 1; continue }
+      next = e
+      nextCount = 1
+    }
+    guard let e = next else { break }
+    guard nextCount == 1 else { throw OLIC_ERR_MALFORMED }
+    try b.put16(e.type, at: offset)
+    try b.put16(UInt16(truncatingIfNeeded: e.length), at: offset + 2)
+    let valueOffset = offset + LicenseLayout.extensionHeaderSize
+    if let value = e.value {
+      try b.putBytes(UnsafeRawBufferPointer(start: value, count: e.length), at: valueOffset)
+    } else if e.type == LicenseLayout.validityType {
+      try b.put64(fields.not_before, at: valueOffset)
+      try b.put64(fields.not_after, at: valueOffset + 8)
+    } else {
+      try b.put64(fields.bind_request, at: valueOffset)
+    }
+    offset = valueOffset + e.length
+    previous = Int(e.type)
+  }
+  // Zero the signature so that the output never carries stale caller bytes.
+  for i in offset..<total { try b.put8(0, at: i) }
+  return total
+}
