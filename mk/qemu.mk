@@ -1,0 +1,102 @@
+# make qemu: olic on a real ISA. A bare-metal RV64 image (Sources/BareMetal:
+# firmware C, the Swift core from make cross, libsodium 1.0.18 built from
+# Debian's source package) runs its scripted scenario under
+#   qemu-system-riscv64 -machine virt -bios none -icount shift=0
+# QEMU's exit status is the scenario's verdict; the run's measurements go to
+# build/qemu.json and are checked against the budgets. docs/bare-metal.md.
+
+QEMU_DIR := $(BUILD)/qemu
+QEMU_IMAGE := $(QEMU_DIR)/olic-rv64.elf
+QEMU_JSON := $(BUILD)/qemu.json
+QEMU_OLIC_OBJECT := $(CROSS_DIR)/riscv64-none-none-eabi/olic.o
+QEMU_RUN := qemu-system-riscv64 -machine virt -bios none -nographic -monitor none \
+  -icount shift=0 -kernel
+RV64_SODIUM_DIR := $(BUILD)/libsodium-rv64
+RV64_SODIUM := $(RV64_SODIUM_DIR)/libsodium.a
+RV64_CC := riscv64-unknown-elf-gcc
+# rv64imac/lp64 selects picolibc's soft-float multilib, the one that matches
+# the Swift object (mk/cross.mk); medany because RAM starts at 0x80000000.
+RV64_CFLAGS := --specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany -Os \
+  -std=c11 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
+  -Iinclude -ISources/CSodium/bare -ISources/BareMetal
+BAREMETAL_C := $(filter-out %/sodium_min_check.c,$(wildcard Sources/BareMetal/*.c))
+BAREMETAL_OBJECTS := $(patsubst Sources/BareMetal/%.c,$(QEMU_DIR)/obj/%.o,$(BAREMETAL_C)) \
+  $(QEMU_DIR)/obj/start.o $(QEMU_DIR)/obj/blobs.o
+# Keys and licenses: made by olic keygen / olic issue (scripts/gen-blobs.sh).
+QEMU_BLOB_TOOL := $(QEMU_DIR)/licgen
+
+.PHONY: qemu test-qemu qemu-deps
+
+qemu: $(QEMU_JSON)
+	@cat $(QEMU_JSON)
+	@Sources/BareMetal/scripts/check-budgets.sh $(QEMU_JSON)
+
+test-qemu: qemu
+
+TEST_TARGETS += test-qemu
+
+# The three Debian packages, installed only when something is missing.
+qemu-deps:
+	@if ! command -v qemu-system-riscv64 >/dev/null || ! command -v $(RV64_CC) >/dev/null \
+	    || [ ! -f /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ]; then \
+	  echo "installing qemu-system-misc gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends qemu-system-misc gcc-riscv64-unknown-elf \
+	    picolibc-riscv64-unknown-elf >/dev/null; \
+	fi
+
+# libsodium: fetched once into build/ (a private apt source list, see the
+# script), compiled once; both steps are skipped while their output exists.
+$(RV64_SODIUM_DIR)/src/.olic-version: Sources/BareMetal/scripts/fetch-libsodium.sh
+	Sources/BareMetal/scripts/fetch-libsodium.sh $(RV64_SODIUM_DIR)
+
+$(RV64_SODIUM): $(RV64_SODIUM_DIR)/src/.olic-version Sources/BareMetal/scripts/build-libsodium.sh | qemu-deps
+	Sources/BareMetal/scripts/build-libsodium.sh $(RV64_SODIUM_DIR)/src $@
+
+# The minimal libsodium header of the cross builds must match the real one.
+$(QEMU_DIR)/sodium_min_check.ok: Sources/BareMetal/sodium_min_check.c \
+    Sources/CSodium/bare/olic_sodium_min.h $(RV64_SODIUM_DIR)/src/.olic-version | qemu-deps
+	@mkdir -p $(dir $@)
+	$(RV64_CC) $(RV64_CFLAGS) -I$(RV64_SODIUM_DIR)/src/src/libsodium/include -fsyntax-only $<
+	@touch $@
+
+$(QEMU_DIR)/licgen: Sources/BareMetal/host/licgen.c $(BUILD)/libolic.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+
+$(QEMU_DIR)/blobs.c: Sources/BareMetal/scripts/gen-blobs.sh $(QEMU_BLOB_TOOL)
+	Sources/BareMetal/scripts/gen-blobs.sh $(QEMU_DIR) $(QEMU_BLOB_TOOL)
+
+$(QEMU_DIR)/obj/%.o: Sources/BareMetal/%.c $(wildcard Sources/BareMetal/*.h) include/olic.h \
+    Sources/CSodium/bare/olic_sodium_min.h | qemu-deps
+	@mkdir -p $(dir $@)
+	$(RV64_CC) $(RV64_CFLAGS) -c $< -o $@
+
+$(QEMU_DIR)/obj/blobs.o: $(QEMU_DIR)/blobs.c Sources/BareMetal/blobs.h | qemu-deps
+	@mkdir -p $(dir $@)
+	$(RV64_CC) $(RV64_CFLAGS) -c $< -o $@
+
+$(QEMU_DIR)/obj/start.o: Sources/BareMetal/start.S | qemu-deps
+	@mkdir -p $(dir $@)
+	$(RV64_CC) $(RV64_CFLAGS) -c $< -o $@
+
+# Objects first, then the archives: the firmware's abort, randombytes and stack
+# protector take the place of picolibc's and libsodium's.
+$(QEMU_IMAGE): $(BAREMETAL_OBJECTS) $(QEMU_OLIC_OBJECT) $(RV64_SODIUM) Sources/BareMetal/link.ld \
+    $(QEMU_DIR)/sodium_min_check.ok
+	$(RV64_CC) $(RV64_CFLAGS) -nostartfiles -T Sources/BareMetal/link.ld -Wl,--gc-sections \
+	  -Wl,--no-warn-rwx-segments -Wl,-Map=$(QEMU_DIR)/olic-rv64.map \
+	  $(BAREMETAL_OBJECTS) $(QEMU_OLIC_OBJECT) $(RV64_SODIUM) -lc -lgcc -o $@
+	@if nm $@ | grep -wE 'malloc|calloc|realloc|free|sodium_init|randombytes_stir'; then \
+	  echo "FAIL: the image reaches the heap or libsodium's initialisation"; rm -f $@; exit 1; fi
+
+# The run: QEMU's exit status is the scenario's verdict. The console log is
+# kept for qemu-json.sh, and shown.
+$(QEMU_JSON): $(QEMU_IMAGE) Sources/BareMetal/scripts/qemu-json.sh Sources/BareMetal/scripts/image-sizes.awk
+	@echo "== $(QEMU_RUN) $(QEMU_IMAGE)"
+	@timeout 120 $(QEMU_RUN) $(QEMU_IMAGE) > $(QEMU_DIR)/console.log 2>&1 \
+	  || { cat $(QEMU_DIR)/console.log; echo "FAIL: the bare-metal scenario exited with status $$?"; exit 1; }
+	@grep -v '^metric ' $(QEMU_DIR)/console.log
+	Sources/BareMetal/scripts/qemu-json.sh $(QEMU_DIR)/console.log $(QEMU_IMAGE) \
+	  $(QEMU_DIR)/olic-rv64.map $(QEMU_OLIC_OBJECT) > $@.tmp
+	@mv $@.tmp $@
