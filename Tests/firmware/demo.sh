@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# `make run`: the offline licensing round trip, played on fresh files in
+# build/demo/ with the real tools: the regulator's `olic` CLI and the chip's
+# firmware (build/mock-firmware, C linking build/libolic.a).
+#
+# Every chip run is checked for its exit code and its key status lines, so the
+# demo fails loudly if the behaviour it narrates ever changes.
+set -euo pipefail
+
+BUILD=${1:-build}
+OLIC=${OLIC:-$BUILD/olic}
+FW=$BUILD/mock-firmware
+D=$BUILD/demo
+rm -rf "$D"
+mkdir -p "$D/mailbox" "$D/attack"
+
+if [ -t 1 ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD= PLAIN=; fi
+say()  { printf '\n%s== %s%s\n' "$BOLD" "$*" "$PLAIN"; }
+note() { printf '   %s\n' "$@"; }
+run()  { printf '   $ %s\n' "$*"; "$@" 2>&1 | sed 's/^/     /'; }
+
+# chip EXPECTED_EXIT [firmware flags...]: one boot of the chip.
+chip() {
+  local want=$1 got
+  shift
+  printf '   $ mock-firmware %s\n' "$*"
+  set +e
+  "$FW" --nvm "$D/chip.nvm" --trusted-key "$D/regulator.pub.pem" --device-key "$D/device.pem" \
+    --firmware-version 3 "$@" >"$D/last.out" 2>"$D/last.err"
+  got=$?
+  set -e
+  sed 's/^/     chip| /' "$D/last.out"
+  if [ -s "$D/last.err" ]; then sed 's/^/     chip stderr| /' "$D/last.err"; fi
+  if [ "$got" != "$want" ]; then
+    echo "demo: FAILED: the chip exited $got, expected $want" >&2
+    exit 1
+  fi
+  note "(exit $got)"
+}
+
+# saw LINE-FRAGMENT: the last chip run printed it.
+saw() {
+  if ! grep -qF -- "$1" "$D/last.out"; then
+    echo "demo: FAILED: expected the chip to print: $1" >&2
+    exit 1
+  fi
+}
+
+# same WHAT GOT WANT: a number the narration depends on.
+same() {
+  if [ "$2" != "$3" ]; then
+    echo "demo: FAILED: $1 is $2, expected $3" >&2
+    exit 1
+  fi
+}
+
+field() { sed -n "s/^$1 .*$2=\([^ ]*\).*/\1/p" "$D/last.out" | tail -n 1; }
+
+say "1. Keys: the regulator signs licenses, the chip signs requests"
+note "The regulator keeps its private key offline; its public key is burned into the" \
+     "chip's ROM as a trusted key. The chip's own key pair is made at the factory; its" \
+     "private half never leaves the chip's secure element."
+run "$OLIC" keygen --out "$D/regulator"
+run "$OLIC" keygen --out "$D/device"
+
+say "2. Factory: provision the chip's secure NVM"
+note "A blank NVM is never taken for a fresh device (a wiped chip must not look new)," \
+     "so the factory writes the first state explicitly with --provision. The chip" \
+     "reports its device id, BLAKE2b-256 of its public key, for the regulator's registry."
+chip 0 --provision --mailbox "$D/mailbox"
+saw "provision status=OLIC_OK"
+DEVICE_ID=$(field boot device_id)
+note "device id: $DEVICE_ID"
+
+say "3. The regulator issues license 1: 5000 compute units for this chip only"
+run "$OLIC" issue --key "$D/regulator.pem" --device "$DEVICE_ID" --license-id 1 \
+  --allowance 5000 --out "$D/mailbox/license-1.olic"
+
+say "4. The chip boots, installs license 1 and runs a job of 8000 units"
+note "The meter reserves 1000 units at a time: each reservation is written to NVM" \
+     "(fsync) before those units run, so a power cut can lose allowance, never create it." \
+     "At 5000 the allowance is gone: the chip writes a signed request and halts (exit 3)."
+chip 3 --mailbox "$D/mailbox" --work 8000 --chunk 1000
+saw "install file=license-1.olic license_id=1 status=OLIC_OK"
+saw "exhausted work_done=5000 work_left=3000"
+saw "request_sequence=1 status=OLIC_OK"
+
+say "5. The owner carries request.olic to the regulator, offline"
+note "The request is a signed usage report: last license, allowance left, all consumed," \
+     "and a sequence number the renewal must answer, so a renewal cannot be reused."
+run "$OLIC" verify-request "$D/mailbox/request.olic"
+run "$OLIC" issue --key "$D/regulator.pem" --from-request "$D/mailbox/request.olic" \
+  --allowance 10000 --out "$D/mailbox/license-2.olic"
+
+say "6. The chip installs the renewal and finishes the job"
+note "Old licenses in the mailbox are refused as replays: the chip keeps the highest" \
+     "license id it ever installed, and only a higher one counts."
+chip 0 --mailbox "$D/mailbox" --work 3000 --chunk 1000
+saw "install file=license-1.olic license_id=1 status=OLIC_ERR_REPLAY"
+saw "install file=license-2.olic license_id=2 status=OLIC_OK"
+saw "summary exit_code=0 reason=done work_done=3000"
+
+say "7. Three licenses the chip refuses"
+note "a) Replay: the owner puts license 1 back, hoping for 5000 more units."
+cp "$D/mailbox/license-1.olic" "$D/attack/replay.olic"
+chip 0 --mailbox "$D/attack"
+saw "status=OLIC_ERR_REPLAY"
+rm "$D/attack/replay.olic"
+
+note "b) Tampering: a genuine license 3 for 1000 units, with one byte of its allowance" \
+     "edited to ask for 2^56 more. The signature no longer matches."
+run "$OLIC" issue --key "$D/regulator.pem" --device "$DEVICE_ID" --license-id 3 \
+  --allowance 1000 --out "$D/attack/tampered.olic"
+printf '\001' | dd of="$D/attack/tampered.olic" bs=1 seek=63 conv=notrunc status=none
+chip 0 --mailbox "$D/attack"
+saw "install file=tampered.olic license_id=3 status=OLIC_ERR_SIGNATURE"
+rm "$D/attack/tampered.olic"
+
+note "c) Another device: a genuine license, but bound to chip B's device id."
+OTHER_ID=$(printf 'chip B' | sha256sum | cut -c1-64)
+run "$OLIC" issue --key "$D/regulator.pem" --device "$OTHER_ID" --license-id 3 \
+  --allowance 1000 --out "$D/attack/chip-b.olic"
+chip 0 --mailbox "$D/attack"
+saw "install file=chip-b.olic license_id=3 status=OLIC_ERR_DEVICE"
+note "None of these wrote to NVM: a refused license costs no NVM wear."
+
+rm "$D/attack/chip-b.olic"
+
+say "8. Power cut in the middle of a job"
+note "The chip loses power during its 3rd NVM write (a reservation): only half of the" \
+     "record lands, and the program exits 4 like a dead chip."
+chip 4 --mailbox "$D/attack" --work 4000 --chunk 1000 --power-cut-after-writes 3
+saw "power-cut write=3"
+BEFORE=$(field summary remaining)
+note "Reboot: the NVM holds either the state before the torn write or the one after it," \
+     "never a mix, so the chip boots. Half a record is not a record: nothing changed."
+chip 0 --mailbox "$D/attack" --work 2000 --chunk 1000
+same "remaining at reboot" "$(field boot remaining)" "$BEFORE"
+
+note "Now the whole record lands but the power dies before the write returns: the" \
+     "reservation counts and its 1000 units never ran. Allowance is lost, never created;" \
+     "the chunk size bounds the loss (docs/integration.md)."
+chip 4 --mailbox "$D/attack" --work 2000 --chunk 1000 --power-cut-after-writes 1 --torn-bytes 4096
+BEFORE=$(field summary remaining)
+chip 0 --mailbox "$D/attack" --work 1000 --chunk 1000
+same "remaining at reboot" "$(field boot remaining)" "$((BEFORE - 1000))"
+note "remaining before the cut: $BEFORE; after the reboot: $(field boot remaining)."
+
+say "Done: files are in $D/. See docs/integration.md to port this loop to a chip."
