@@ -1,0 +1,219 @@
+/* Runs `olic batch` as a user would (a process, a key file, a CSV, files out)
+   and a bare signing loop over the same messages, interleaved, and compares
+   their medians. The CLI's process start is part of its cost, so the batch is
+   large enough for that to be small next to the signing. */
+#define _POSIX_C_SOURCE 200809L
+#include "batch.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "clock.h"
+#include "fixtures.h"
+
+enum { LICENSES = 4096, BATCH_SAMPLES = 15 };
+
+extern char **environ;
+
+/* Notes are one line in bench.json: cutting a long path short is fine. */
+static void say(char *note, size_t cap, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(note, cap, format, args);
+  va_end(args);
+}
+
+/* dir/name into path; false when it does not fit (then nothing is opened). */
+static bool join(char *path, size_t cap, const char *dir, const char *name) {
+  int n = snprintf(path, cap, "%s/%s", dir, name);
+  return n >= 0 && (size_t)n < cap;
+}
+
+typedef struct message {
+  uint8_t bytes[OLIC_LICENSE_MAX_SIZE];
+  size_t len; /* the signed part: the license without its signature */
+} message;
+
+/* RFC 8410 PKCS#8 for an Ed25519 seed, as `openssl genpkey` writes it. */
+static int write_key_pem(const char *path, const uint8_t seed[32]) {
+  static const uint8_t prefix[16] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                                     0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+  uint8_t der[48];
+  memcpy(der, prefix, sizeof prefix);
+  memcpy(der + sizeof prefix, seed, 32);
+  char b64[sodium_base64_ENCODED_LEN(48, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, der, sizeof der, sodium_base64_VARIANT_ORIGINAL);
+  unlink(path); /* so a stale file's wider mode is not kept */
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return -1;
+  FILE *f = fdopen(fd, "w");
+  if (!f) { close(fd); return -1; }
+  fprintf(f, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", b64);
+  return fclose(f);
+}
+
+static int write_devices_csv(const char *path) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  fprintf(f, "device_id,license_id,allowance\n");
+  for (uint32_t i = 0; i < LICENSES; i++) {
+    uint8_t id[32], index[4] = {(uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i >> 16), 0};
+    crypto_generichash(id, sizeof id, index, sizeof index, NULL, 0);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, id, sizeof id);
+    fprintf(f, "%s,%u,%u\n", hex, i + 1, 1000000u + i);
+  }
+  return fclose(f);
+}
+
+/* Seconds for one `olic batch` run into `out_dir`; negative if it failed. */
+static double run_batch(const char *olic, const char *key, const char *csv, const char *out_dir,
+                        const char *log, int *exit_code) {
+  char *argv[] = {(char *)olic, "batch", "--key", (char *)key, "--devices", (char *)csv,
+                  "--out-dir", (char *)out_dir, NULL};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  /* Not a terminal, so no progress bar; output kept for the failure note. */
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid;
+  uint64_t start = bench_now_ns();
+  int err = posix_spawn(&pid, olic, &actions, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (err) { *exit_code = -err; return -1; }
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  uint64_t elapsed = bench_now_ns() - start;
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return *exit_code == 0 ? (double)elapsed / 1e9 : -1;
+}
+
+/* Reads every license the CLI wrote, checks each against the public key, and
+   keeps the signed part: the messages the bare loop will sign. */
+static int collect_messages(const char *dir, const uint8_t pk[32], message *msgs, size_t *count,
+                            char *note, size_t note_cap) {
+  DIR *d = opendir(dir);
+  if (!d) { say(note, note_cap, "cannot open %s", dir); return -1; }
+  struct dirent *e;
+  size_t n = 0;
+  int rc = 0;
+  while (rc == 0 && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    if (n == LICENSES) { say(note, note_cap, "more than %d files in %s", LICENSES, dir); rc = -1; break; }
+    char path[4096];
+    FILE *f = join(path, sizeof path, dir, e->d_name) ? fopen(path, "rb") : NULL;
+    uint8_t blob[OLIC_LICENSE_MAX_SIZE + 1];
+    size_t len = f ? fread(blob, 1, sizeof blob, f) : 0;
+    if (f) fclose(f);
+    if (len < OLIC_LICENSE_MIN_SIZE || len > OLIC_LICENSE_MAX_SIZE ||
+        olic_parse(blob, len, NULL) != OLIC_OK ||
+        crypto_sign_verify_detached(blob + len - OLIC_SIGNATURE_SIZE, blob,
+                                    len - OLIC_SIGNATURE_SIZE, pk) != 0) {
+      say(note, note_cap, "%s/%s is not a license signed by the bench key", dir, e->d_name);
+      rc = -1;
+      break;
+    }
+    msgs[n].len = len - OLIC_SIGNATURE_SIZE;
+    memcpy(msgs[n].bytes, blob, msgs[n].len);
+    n++;
+  }
+  closedir(d);
+  if (rc == 0 && n != LICENSES) {
+    say(note, note_cap, "olic batch wrote %zu licenses for %d rows", n, LICENSES);
+    rc = -1;
+  }
+  *count = n;
+  return rc;
+}
+
+static void remove_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char path[4096];
+    if (join(path, sizeof path, dir, e->d_name)) unlink(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static double sign_all(const message *msgs, size_t n, const uint8_t sk[64]) {
+  uint8_t sig[OLIC_SIGNATURE_SIZE];
+  uint64_t start = bench_now_ns();
+  for (size_t i = 0; i < n; i++) {
+    crypto_sign_detached(sig, NULL, msgs[i].bytes, msgs[i].len, sk);
+    bench_sink += sig[0];
+  }
+  return (double)(bench_now_ns() - start) / 1e9;
+}
+
+void bench_batch(const char *olic, const char *workdir, batch_results *out) {
+  memset(out, 0, sizeof *out);
+  out->licenses = LICENSES;
+  out->samples = BATCH_SAMPLES;
+  if (access(olic, X_OK) != 0) {
+    say(out->note, sizeof out->note,
+        "%s not built yet (issue 3, make build/olic): not measured", olic);
+    return;
+  }
+  out->failed = true; /* until a full measurement succeeds */
+  bench_key key;
+  bench_key_make(&key, 0);
+  char key_path[4096], csv_path[4096], log_path[4096], out_dir[4096];
+  mkdir(workdir, 0755);
+  if (!join(key_path, sizeof key_path, workdir, "bench-key.pem") ||
+      !join(csv_path, sizeof csv_path, workdir, "devices.csv") ||
+      !join(log_path, sizeof log_path, workdir, "batch.log") ||
+      !join(out_dir, sizeof out_dir, workdir, "out") || write_key_pem(key_path, key.seed) ||
+      write_devices_csv(csv_path)) {
+    say(out->note, sizeof out->note, "cannot write inputs under %s", workdir);
+    return;
+  }
+
+  message *msgs = calloc(LICENSES, sizeof *msgs);
+  if (!msgs) { say(out->note, sizeof out->note, "out of memory"); return; }
+  double batch_s[BATCH_SAMPLES], sign_s[BATCH_SAMPLES];
+  size_t n = 0;
+  for (size_t s = 0; s < BATCH_SAMPLES; s++) {
+    remove_dir(out_dir);
+    if (mkdir(out_dir, 0755) != 0) {
+      say(out->note, sizeof out->note, "cannot create %s", out_dir);
+      goto done;
+    }
+    int exit_code;
+    batch_s[s] = run_batch(olic, key_path, csv_path, out_dir, log_path, &exit_code);
+    if (batch_s[s] < 0) {
+      say(out->note, sizeof out->note, "olic batch exited with %d (see %s)", exit_code, log_path);
+      goto done;
+    }
+    /* The first run supplies the messages; later runs must produce the same
+       count, which the next collect would catch, so check only once. */
+    if (s == 0 && collect_messages(out_dir, key.public_key, msgs, &n, out->note, sizeof out->note))
+      goto done;
+    sign_s[s] = sign_all(msgs, n, key.secret_key);
+  }
+  remove_dir(out_dir);
+  out->batch_s = bench_median(batch_s, BATCH_SAMPLES);
+  out->sign_s = bench_median(sign_s, BATCH_SAMPLES);
+  out->batch_per_s = LICENSES / out->batch_s;
+  out->sign_per_s = LICENSES / out->sign_s;
+  out->ratio = out->batch_per_s / out->sign_per_s;
+  out->measured = true;
+  out->failed = false;
+done:
+  free(msgs);
+}

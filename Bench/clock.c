@@ -1,0 +1,75 @@
+/* Monotonic timing and medians. CLOCK_MONOTONIC is never stepped by NTP, so a
+   sample cannot come out negative or be stretched by a clock correction. */
+#define _POSIX_C_SOURCE 200809L
+#include "clock.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+volatile uint64_t bench_sink;
+
+uint64_t bench_now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double bench_median(double *v, size_t n) {
+  if (n == 0) return 0;
+  qsort(v, n, sizeof *v, compare_doubles);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double bench_sample(bench_op op, void *arg, uint64_t iters) {
+  uint64_t start = bench_now_ns();
+  for (uint64_t i = 0; i < iters; i++) op(arg);
+  uint64_t elapsed = bench_now_ns() - start;
+  return (double)elapsed / (double)iters;
+}
+
+uint64_t bench_calibrate(bench_op op, void *arg, uint64_t target_ns) {
+  /* Also warms caches and branch predictors before anything is recorded. */
+  uint64_t iters = 1;
+  for (;;) {
+    uint64_t start = bench_now_ns();
+    for (uint64_t i = 0; i < iters; i++) op(arg);
+    uint64_t elapsed = bench_now_ns() - start;
+    if (elapsed >= target_ns || iters >= (UINT64_C(1) << 40)) break;
+    /* Jump close to the target rather than doubling many times. */
+    uint64_t guess = elapsed ? iters * target_ns / elapsed + 1 : iters * 16;
+    iters = guess > iters * 16 ? iters * 16 : (guess > iters ? guess : iters * 2);
+  }
+  return iters;
+}
+
+void bench_pair(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples,
+                uint64_t target_ns, double *median_a, double *median_b) {
+  if (samples > BENCH_MAX_SAMPLES) samples = BENCH_MAX_SAMPLES;
+  double va[BENCH_MAX_SAMPLES], vb[BENCH_MAX_SAMPLES];
+  uint64_t ia = bench_calibrate(a, arg_a, target_ns);
+  uint64_t ib = bench_calibrate(b, arg_b, target_ns);
+  for (size_t i = 0; i < samples; i++) {
+    if (i % 2 == 0) {
+      va[i] = bench_sample(a, arg_a, ia);
+      vb[i] = bench_sample(b, arg_b, ib);
+    } else {
+      vb[i] = bench_sample(b, arg_b, ib);
+      va[i] = bench_sample(a, arg_a, ia);
+    }
+  }
+  *median_a = bench_median(va, samples);
+  *median_b = bench_median(vb, samples);
+}
+
+double bench_single(bench_op op, void *arg, size_t samples, uint64_t target_ns) {
+  if (samples > BENCH_MAX_SAMPLES) samples = BENCH_MAX_SAMPLES;
+  double v[BENCH_MAX_SAMPLES];
+  uint64_t iters = bench_calibrate(op, arg, target_ns);
+  for (size_t i = 0; i < samples; i++) v[i] = bench_sample(op, arg, iters);
+  return bench_median(v, samples);
+}

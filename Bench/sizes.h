@@ -1,0 +1,16 @@
+/* Code size: text_bytes of the Swift core in libolic.a (from `size`), and the
+   per-target sizes that `make cross` leaves in build/cross/sizes.json. */
+#ifndef BENCH_SIZES_H
+#define BENCH_SIZES_H
+
+#include "results.h"
+
+/* Sums the `text` column of `size` over the members of `archive`. libolic.a
+   holds only the Swift core (libsodium is linked separately, never counted). */
+void bench_text_bytes(const char *archive, size_results *out);
+
+/* Reads `path`, a flat JSON object of target -> bytes. Absent: a note, not a
+   failure (make cross is another target). */
+void bench_cross_sizes(const char *path, size_results *out);
+
+#endif

@@ -1,0 +1,25 @@
+# make bench: an in-process C benchmark of libolic.a (issue 6). It is linked
+# the way a vendor links the library, built -O2, and fails when a budget is
+# missed. Speed figures never run under `make test`; that only builds it.
+
+BENCH_BIN     := $(BUILD)/bench/bench
+BENCH_SOURCES := $(sort $(wildcard Bench/*.c))
+BENCH_HEADERS := $(wildcard Bench/*.h)
+BENCH_CFLAGS  := -std=c11 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags libsodium 2>/dev/null)
+OLIC_CLI      ?= $(BUILD)/olic
+CROSS_SIZES   ?= $(BUILD)/cross/sizes.json
+
+.PHONY: bench bench-build
+
+$(BENCH_BIN): $(BENCH_SOURCES) $(BENCH_HEADERS) $(BUILD)/libolic.a include/olic.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $(BENCH_SOURCES) -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+
+bench-build: $(BENCH_BIN)
+
+# build/olic and build/cross/sizes.json are measured when present; they are
+# other targets' products, so bench neither builds nor requires them.
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) $(BUILD)/libolic.a $(OLIC_CLI) $(CROSS_SIZES) $(BUILD)/bench/work $(BUILD)/bench.json
+
+TEST_TARGETS += bench-build
