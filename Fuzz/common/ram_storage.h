@@ -1,0 +1,44 @@
+/*
+ * ram_storage: the olic_storage callbacks over a static byte array, with the
+ * faults a chip's secure NVM can show: a write torn by a power cut after any
+ * prefix, reported as failure or (as a write the chip never got to finish
+ * would look to code that kept running) as success, and failing reads.
+ *
+ * Every access outside the array aborts: olic promises to stay inside
+ * [0, OLIC_STORAGE_MIN_SIZE), and a fuzzer should say so loudly if it does not.
+ */
+#ifndef OLIC_FUZZ_RAM_STORAGE_H
+#define OLIC_FUZZ_RAM_STORAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "olic.h"
+
+enum { RAM_STORAGE_SIZE = OLIC_STORAGE_MIN_SIZE };
+
+typedef struct ram_storage {
+  uint8_t bytes[RAM_STORAGE_SIZE];
+  uint32_t writes;          /* write calls so far, torn ones included */
+  bool cut_armed;
+  uint32_t cut_at_write;    /* value of `writes` whose call is torn */
+  uint32_t cut_prefix;      /* bytes of the new data that land (clamped to len) */
+  bool cut_reports_ok;      /* the torn write returns 0 instead of -1 */
+  bool cut_happened;        /* set when the armed cut fired */
+  bool fail_reads;          /* every read returns -1 */
+} ram_storage;
+
+/* Blank storage: every byte `fill` (0x00 blank, 0xFF erased flash), no fault armed. */
+void ram_storage_reset(ram_storage *r, uint8_t fill);
+
+/* The olic_storage that points at `r` (size = RAM_STORAGE_SIZE). */
+olic_storage ram_storage_api(ram_storage *r);
+
+/* Tears the `nth`-th write from now (0 = the next one): only the first `prefix`
+   bytes of it land, then the callback returns 0 if `reports_ok`, else -1. */
+void ram_storage_arm_cut(ram_storage *r, uint32_t nth, uint32_t prefix, bool reports_ok);
+
+/* Clears a cut that has not fired yet. */
+void ram_storage_disarm(ram_storage *r);
+
+#endif

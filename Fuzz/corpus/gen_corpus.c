@@ -1,0 +1,212 @@
+/*
+ * gen_corpus: writes the seed corpus of every fuzz target into OUTDIR/<target>/.
+ * Seeds are generated, never committed: licenses come from olic_encode_license
+ * and are signed with the fixed test regulator key (common/test_keys.c), so a
+ * rebuild gives byte-identical seeds. Usage: gen_corpus OUTDIR
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../common/ram_storage.h"
+#include "../common/state_program.h"
+#include "../common/test_keys.h"
+#include "olic.h"
+
+static const char *outdir;
+static const uint64_t START_TIME = 1767225600; /* fuzz_state's clock start */
+
+static void put(const char *target, const char *name, const void *bytes, size_t len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", outdir, target);
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    perror(path);
+    exit(1);
+  }
+  snprintf(path, sizeof path, "%s/%s/%s", outdir, target, name);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+    perror(path);
+    exit(1);
+  }
+}
+
+static void le64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A license for fuzz_parse, and the same one behind a device header for fuzz_check. */
+static void license_seed(const char *name, const olic_license *f, const olic_extension *extra, size_t n,
+                         uint8_t requests) {
+  uint8_t blob[29 + OLIC_LICENSE_MAX_SIZE];
+  size_t len = 0;
+  olic_status s = test_issue(f, extra, n, blob + 29, OLIC_LICENSE_MAX_SIZE, &len);
+  if (s != OLIC_OK) {
+    fprintf(stderr, "gen_corpus: %s: %s\n", name, olic_status_name(s));
+    exit(1);
+  }
+  put("fuzz_parse", name, blob + 29, len);
+  /* now, no prior license, firmware 7, `requests` made, keep the signature. */
+  memset(blob, 0, 29);
+  le64(blob, START_TIME);
+  blob[24] = 7;
+  blob[28] = requests;
+  put("fuzz_check", name, blob, 29 + len);
+  /* The same with a prior license 5 and re-signing on, so mutations get past step 13. */
+  le64(blob + 8, 5);
+  le64(blob + 16, START_TIME - 100);
+  blob[28] = (uint8_t)(requests | 4);
+  char resigned[256];
+  snprintf(resigned, sizeof resigned, "%s-after-5-resigned", name);
+  put("fuzz_check", resigned, blob, 29 + len);
+}
+
+static void licenses(void) {
+  static uint8_t filler[OLIC_LICENSE_MAX_SIZE];
+  for (size_t i = 0; i < sizeof filler; i++) filler[i] = (uint8_t)i;
+  olic_license f = test_fields(10, 1000);
+  license_seed("min-136", &f, NULL, 0, 0);
+
+  olic_license v = f;
+  v.has_validity = true;
+  v.not_before = START_TIME - 86400;
+  v.not_after = START_TIME + 86400;
+  license_seed("validity", &v, NULL, 0, 0);
+
+  olic_license b = f;
+  b.has_bind_request = true;
+  b.bind_request = 1;
+  license_seed("bind-request", &b, NULL, 0, 1);
+
+  olic_license vb = v;
+  vb.has_bind_request = true;
+  vb.bind_request = 2;
+  vb.min_firmware_version = 7;
+  license_seed("validity-bind-firmware", &vb, NULL, 0, 2);
+
+  olic_extension optional[3] = {{.type = 0x0000, .length = 0, .value = NULL},
+                                {.type = 0x0001, .length = 5, .value = filler},
+                                {.type = 0x7fff, .length = 1, .value = filler}};
+  license_seed("unknown-optional", &f, optional, 3, 0);
+  license_seed("unknown-optional-validity-bind", &vb, optional, 3, 2);
+
+  olic_extension critical = {.type = 0x8003, .length = 4, .value = filler};
+  license_seed("unknown-critical", &f, &critical, 1, 0);
+
+  /* 1024 bytes exactly: the fixed part, one optional TLV as large as fits, the signature. */
+  olic_extension big = {.type = 0x0100, .length = OLIC_LICENSE_MAX_SIZE - OLIC_LICENSE_MIN_SIZE - 4, .value = filler};
+  license_seed("max-1024", &f, &big, 1, 0);
+  big.length = OLIC_LICENSE_MAX_SIZE - OLIC_LICENSE_MIN_SIZE - 4 - 16 - 4 - 8 - 4;
+  license_seed("max-1024-validity-bind", &vb, &big, 1, 2);
+
+  olic_license edge = test_fields(UINT64_MAX, UINT64_MAX);
+  edge.min_firmware_version = UINT32_MAX;
+  license_seed("max-values", &edge, NULL, 0, 0);
+
+  /* One byte past each boundary: 135 and 1025 bytes, claimed in total_length. */
+  uint8_t blob[OLIC_LICENSE_MAX_SIZE + 1];
+  size_t len;
+  if (test_issue(&f, NULL, 0, blob, sizeof blob, &len) != OLIC_OK) exit(1);
+  blob[6] = 135;
+  put("fuzz_parse", "short-135", blob, 135);
+  memset(blob, 0, sizeof blob);
+  big.length = OLIC_LICENSE_MAX_SIZE - OLIC_LICENSE_MIN_SIZE - 4;
+  if (test_issue(&f, &big, 1, blob, sizeof blob, &len) != OLIC_OK) exit(1);
+  blob[6] = 0x01; /* 1025 */
+  blob[72 + 2] += 1;
+  put("fuzz_parse", "long-1025", blob, OLIC_LICENSE_MAX_SIZE + 1);
+}
+
+/* Real requests from a provisioned RAM device, at a few states. */
+static void requests(void) {
+  const test_keys *k = test_keys_get();
+  static ram_storage nvm;
+  ram_storage_reset(&nvm, 0xFF);
+  olic_storage st = ram_storage_api(&nvm);
+  olic_config c = test_config(7);
+  olic_context ctx;
+  if (olic_provision(&st) != OLIC_OK || olic_init(&ctx, &c, &st) != OLIC_OK) exit(1);
+  uint8_t req[OLIC_REQUEST_SIZE], lic[OLIC_LICENSE_MAX_SIZE];
+  size_t n;
+  if (olic_make_request(&ctx, k->device_sk, req, sizeof req, &n) != OLIC_OK) exit(1);
+  put("fuzz_request", "fresh-device", req, n);
+  olic_license f = test_fields(3, 500);
+  uint64_t granted;
+  if (test_issue(&f, NULL, 0, lic, sizeof lic, &n) != OLIC_OK || olic_install(&ctx, lic, n, START_TIME) != OLIC_OK ||
+      olic_reserve(&ctx, 123, &granted) != OLIC_OK || olic_make_request(&ctx, k->device_sk, req, sizeof req, &n) != OLIC_OK)
+    exit(1);
+  put("fuzz_request", "after-install-and-reserve", req, n);
+  req[100] ^= 1; /* a field changed after signing */
+  put("fuzz_request", "bad-signature", req, n);
+}
+
+static void program(const char *name, const uint8_t *p, size_t len) { put("fuzz_state", name, p, len); }
+
+/* A few programs in the byte code of common/state_program.h. */
+static void programs(void) {
+  /* install id+1 of 1000 units, reserve 300, request, reboot, install bound to the request */
+  const uint8_t basic[] = {0, OP_INSTALL, 1, 0xe8, 3, 0, 0, 0, 0, OP_RESERVE, 0x2c, 1, 0, 0, OP_REQUEST, 0,
+                           OP_REBOOT, OP_INSTALL, 1, 10, 0, 0, 0, LICENSE_BIND | LICENSE_VALIDITY, 0x11,
+                           OP_RESERVE, 0xff, 0xff, 0xff, 0xff};
+  program("basic", basic, sizeof basic);
+  static const uint8_t prefixes[] = {0, 1, 8, 63, 64, 95, 96};
+  for (size_t i = 0; i < sizeof prefixes; i++) {
+    for (int ok = 0; ok < 2; ok++) {
+      char name[64];
+      uint8_t nth = ok ? 0x80 : 0;
+      const uint8_t cut_install[] = {1, OP_INSTALL, 1, 100, 0, 0, 0, 0, 0, OP_CUT, nth, prefixes[i],
+                                     OP_INSTALL, 1, 50, 0, 0, 0, 0, 0, OP_RESERVE, 10, 0, 0, 0};
+      snprintf(name, sizeof name, "cut-install-%u-%s", prefixes[i], ok ? "ok" : "fail");
+      program(name, cut_install, sizeof cut_install);
+      const uint8_t cut_reserve[] = {0, OP_INSTALL, 1, 100, 0, 0, 0, 0, 0, OP_CUT, nth, prefixes[i],
+                                     OP_RESERVE, 60, 0, 0, 0, OP_RESERVE, 60, 0, 0, 0};
+      snprintf(name, sizeof name, "cut-reserve-%u-%s", prefixes[i], ok ? "ok" : "fail");
+      program(name, cut_reserve, sizeof cut_reserve);
+      const uint8_t cut_request[] = {1, OP_REQUEST, 0, OP_CUT, (uint8_t)(nth | 1), prefixes[i], OP_REQUEST, 0,
+                                     OP_REQUEST, 0, OP_INSTALL, 1, 9, 0, 0, 0, LICENSE_BIND, 0};
+      snprintf(name, sizeof name, "cut-request-%u-%s", prefixes[i], ok ? "ok" : "fail");
+      program(name, cut_request, sizeof cut_request);
+      const uint8_t cut_provision[] = {(uint8_t)(STATE_SETUP_CUT_PROVISION | (ok ? STATE_SETUP_CUT_REPORTS_OK : 0)),
+                                       prefixes[i], OP_INSTALL, 1, 5, 0, 0, 0, 0, 0};
+      snprintf(name, sizeof name, "cut-provision-%u-%s", prefixes[i], ok ? "ok" : "fail");
+      program(name, cut_provision, sizeof cut_provision);
+    }
+  }
+  const uint8_t faults[] = {0, OP_INSTALL, 1, 20, 0, 0, 0, 0, 0, OP_FAIL_WRITE, 40, OP_RESERVE, 5, 0, 0, 0,
+                            OP_REBOOT, OP_FAIL_READS, OP_PROVISION, OP_RESERVE, 5, 0, 0, 0};
+  program("faults", faults, sizeof faults);
+  const uint8_t refused[] = {0, OP_RESERVE, 1, 0, 0, 0, OP_INSTALL, 0, 1, 0, 0, 0, 0, 0,
+                             OP_INSTALL, 1, 1, 0, 0, 0, LICENSE_NEWER_FIRMWARE, 0,
+                             OP_INSTALL, 1, 1, 0, 0, 0, LICENSE_UNKNOWN_CRITICAL, 0,
+                             OP_INSTALL, 1, 1, 0, 0, 0, LICENSE_STRANGER_KEY, 0,
+                             OP_INSTALL, 1, 1, 0, 0, 0, LICENSE_BIND_WRONG, 0,
+                             OP_CLOCK, 0, OP_INSTALL, 1, 1, 0, 0, 0, LICENSE_VALIDITY, 0,
+                             OP_REQUEST, 1, OP_REQUEST, 2, OP_RESERVE, 0, 0, 0, 0};
+  program("refused", refused, sizeof refused);
+  const uint8_t mutated[] = {0, OP_INSTALL_MUTATED, 1, 1, 0, 0, 0, LICENSE_UNKNOWN_OPTIONAL, 0, 2, 48, 0, 1, 72, 0, 0x80,
+                             OP_INSTALL_MUTATED, 1, 1, 0, 0, 0, LICENSE_VALIDITY, 0x33, 1, 80, 0, 0xff,
+                             OP_CLOCK, 0x7f, OP_INSTALL, 1, 0, 0, 0, 0, LICENSE_VALIDITY, 0x01};
+  program("mutated", mutated, sizeof mutated);
+  const uint8_t saturate[] = {0, OP_INSTALL, 1, 0, 0, 0, 0, 0, 0, OP_INSTALL, 1, 0, 0, 0, 0, 0, 0,
+                              OP_RESERVE, 0xff, 0xff, 0xff, 0xff, OP_CUT, 0x80, 96, OP_RESERVE, 0xff, 0xff, 0xff, 0xff};
+  program("saturate", saturate, sizeof saturate);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+    return 2;
+  }
+  outdir = argv[1];
+  if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+    perror(outdir);
+    return 1;
+  }
+  licenses();
+  requests();
+  programs();
+  return 0;
+}

@@ -1,0 +1,142 @@
+/*
+ * fuzz_check: olic_check with the fixed test regulator key trusted, on a
+ * provisioned RAM storage. The first CHECK_HEADER bytes of the input choose the
+ * clock and the device's state; the rest is the license:
+ *
+ *   [0, 8)   now (u64 LE)              [8, 16)  last_license_id to install first (0: none)
+ *   [16, 24) now of that install       [24, 28) firmware_version
+ *   [28]     bits 0-1: requests made before the check (request_sequence)
+ *            bit 2: re-sign the license with the test regulator key, so that
+ *            mutated licenses reach the checks past step 13's gate and OLIC_OK
+ *            bit 3: pass out = NULL
+ *
+ * The verdict must be ref_model's, a check must write nothing, and an accepted
+ * license must install with exactly the state change section 5 describes, then
+ * be refused as a replay.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "common/budget.h"
+#include "common/oracle.h"
+#include "common/ram_storage.h"
+#include "common/ref_model.h"
+#include "common/test_keys.h"
+#include "olic.h"
+
+enum { CHECK_HEADER = 29, RESIGN_MAX = 2 * OLIC_LICENSE_MAX_SIZE };
+
+typedef struct device_setup {
+  uint64_t last_license_id, install_now;
+  unsigned requests;
+} device_setup;
+
+static ram_storage image;       /* storage after the setup, reused while the setup repeats */
+static device_setup image_setup;
+static int image_valid;
+
+/* Builds the device state through the public API only: provision, one install,
+   some requests. The result is cached because mutations mostly keep the header. */
+static void prepare_image(const device_setup *want) {
+  if (image_valid && memcmp(want, &image_setup, sizeof *want) == 0) return;
+  const test_keys *k = test_keys_get();
+  ram_storage_reset(&image, 0xFF);
+  olic_storage st = ram_storage_api(&image);
+  ORACLE(olic_provision(&st) == OLIC_OK, "provision of erased storage failed");
+  olic_config config = test_config(0);
+  olic_context ctx;
+  ORACLE(olic_init(&ctx, &config, &st) == OLIC_OK, "init after provision failed");
+  if (want->last_license_id != 0) {
+    uint8_t lic[OLIC_LICENSE_MAX_SIZE];
+    size_t len;
+    olic_license f = test_fields(want->last_license_id, 1);
+    ORACLE(test_issue(&f, NULL, 0, lic, sizeof lic, &len) == OLIC_OK, "issue failed");
+    olic_status s = olic_install(&ctx, lic, len, want->install_now);
+    ORACLE(s == OLIC_OK, "setup install of id %llu failed: %s",
+           (unsigned long long)want->last_license_id, olic_status_name(s));
+  }
+  for (unsigned i = 0; i < want->requests; i++) {
+    uint8_t req[OLIC_REQUEST_SIZE];
+    size_t n;
+    ORACLE(olic_make_request(&ctx, k->device_sk, req, sizeof req, &n) == OLIC_OK, "request failed");
+  }
+  image_setup = *want;
+  image_valid = 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static uint8_t resigned[RESIGN_MAX];
+  static ram_storage nvm;
+  if (size < CHECK_HEADER) return 0;
+  budget_begin();
+  const test_keys *k = test_keys_get();
+
+  uint64_t now = ref_le64(data);
+  device_setup setup = {ref_le64(data + 8), ref_le64(data + 16), data[28] & 3u};
+  uint32_t firmware = ref_le32(data + 24);
+  int resign = data[28] & 4, null_out = data[28] & 8;
+  const uint8_t *lic = data + CHECK_HEADER;
+  size_t len = size - CHECK_HEADER;
+  if (resign && len >= OLIC_SIGNATURE_SIZE && len <= RESIGN_MAX) {
+    memcpy(resigned, lic, len);
+    test_sign(resigned, len, k->regulator_sk);
+    lic = resigned;
+  }
+
+  prepare_image(&setup);
+  nvm = image;
+  olic_storage st = ram_storage_api(&nvm);
+  olic_config config = test_config(firmware);
+  olic_context ctx;
+  ORACLE(olic_init(&ctx, &config, &st) == OLIC_OK, "init of the prepared image failed");
+  olic_state_info before;
+  ORACLE(olic_state(&ctx, &before) == OLIC_OK, "olic_state failed");
+  ORACLE(before.last_license_id == setup.last_license_id && before.request_sequence == setup.requests &&
+             before.time_high_water == (setup.last_license_id ? setup.install_now : 0) &&
+             before.firmware_version == firmware && before.remaining == (setup.last_license_id ? 1 : 0),
+         "state after setup is not what the setup did");
+
+  ref_device model = {.trusted_keys = k->regulator_pk, .key_count = 1, .state = before};
+  memcpy(model.device_id, k->device_id, sizeof model.device_id);
+  olic_status expected = ref_check(&model, lic, len, now);
+
+  olic_license out;
+  memset(&out, 0xA5, sizeof out);
+  uint32_t writes = nvm.writes;
+  olic_status s = olic_check(&ctx, lic, len, now, null_out ? NULL : &out);
+  ORACLE(s == expected, "olic_check says %s, the spec says %s", olic_status_name(s),
+         olic_status_name(expected));
+  ORACLE(nvm.writes == writes, "olic_check wrote to storage");
+
+  if (s != OLIC_OK) {
+    if (!null_out) {
+      static const olic_license zero;
+      ORACLE(memcmp(&out, &zero, sizeof out) == 0, "*out not zeroed on %s", olic_status_name(s));
+    }
+    ORACLE(olic_install(&ctx, lic, len, now) == s, "install and check disagree");
+    ORACLE(nvm.writes == writes, "a refused install wrote to storage");
+  } else {
+    olic_license parsed;
+    ORACLE(olic_parse(lic, len, &parsed) == OLIC_OK, "checked but does not parse");
+    ORACLE(null_out || memcmp(&out, &parsed, sizeof out) == 0, "check and parse report different fields");
+    ORACLE(olic_install(&ctx, lic, len, now) == OLIC_OK, "checked license failed to install");
+    ORACLE(nvm.writes == writes + 1, "install took %u writes", nvm.writes - writes);
+    olic_state_info after;
+    ORACLE(olic_state(&ctx, &after) == OLIC_OK, "olic_state failed");
+    uint64_t sum = before.remaining + parsed.allowance;
+    if (sum < before.remaining) sum = UINT64_MAX;
+    ORACLE(after.last_license_id == parsed.license_id && after.remaining == sum &&
+               after.consumed_total == before.consumed_total &&
+               after.request_sequence == before.request_sequence &&
+               after.time_high_water == (now > before.time_high_water ? now : before.time_high_water),
+           "install did not make the state change of section 5");
+    ORACLE(olic_check(&ctx, lic, len, now, NULL) == OLIC_ERR_REPLAY, "an installed license is not a replay");
+    olic_context again;
+    ORACLE(olic_init(&again, &config, &st) == OLIC_OK, "reboot after install failed");
+    olic_state_info rebooted;
+    ORACLE(olic_state(&again, &rebooted) == OLIC_OK && memcmp(&rebooted, &after, sizeof after) == 0,
+           "the installed state did not survive a reboot");
+  }
+  budget_end("fuzz_check");
+  return 0;
+}
