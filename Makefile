@@ -22,7 +22,7 @@ HOST_MODULE_FLAGS := -I include -Xcc -fmodule-map-file=Sources/CSodium/module.mo
 
 ALL_TARGETS  := $(BUILD)/libolic.a
 RUN_TARGETS  :=
-TEST_TARGETS := test-swift test-c
+TEST_TARGETS := test-swift test-c test-nodiscard test-readme
 
 .PHONY: all deps test run clean
 .DELETE_ON_ERROR:

@@ -20,10 +20,29 @@ test-c: $(C_TESTS) test-heap
 test-heap: $(BUILD)/libolic.a
 	@if nm -u $(BUILD)/libolic.a | grep -wE 'malloc|calloc|realloc|free|posix_memalign|aligned_alloc|swift_slowAlloc'; then \
 	  echo "FAIL: libolic.a references the heap"; exit 1; fi
-	@for f in olic_status_name olic_parse olic_provision olic_init olic_check olic_install \
+	@syms=$$(nm -g --defined-only $(BUILD)/libolic.a); \
+	for f in olic_status_name olic_parse olic_provision olic_init olic_check olic_install \
 	  olic_reserve olic_state olic_make_request olic_verify_request; do \
-	  nm -g --defined-only $(BUILD)/libolic.a | grep -qw "T $$f" || { echo "FAIL: $$f not exported"; exit 1; }; done
+	  grep -qw "T $$f" <<<"$$syms" || { echo "FAIL: $$f not exported"; exit 1; }; done
+	@# Embedded Swift mangles with the $$e prefix: the archive must hold the Swift core.
+	@all=$$(nm $(BUILD)/libolic.a); grep -qF '$$e16OfflineLicensing' <<<"$$all" || { echo "FAIL: no Embedded Swift code in libolic.a"; exit 1; }
 	@echo "libolic.a: every spec function exported, no heap reference"
 
 run-example: $(BUILD)/ctest/readme_example
 	$(BUILD)/ctest/readme_example
+
+# Ignoring a verdict must not compile: the header marks every status warn_unused_result.
+test-nodiscard:
+	@mkdir -p $(BUILD)/ctest
+	@printf '#include "olic.h"\nvoid f(const olic_context *c, const uint8_t *l, size_t n) { olic_check(c, l, n, 0, NULL); }\n' > $(BUILD)/ctest/nodiscard.c
+	@if $(CC) -std=c11 -Wall -Werror -Iinclude -c $(BUILD)/ctest/nodiscard.c -o /dev/null 2>/dev/null; then \
+	  echo "FAIL: an ignored olic_check result compiled"; exit 1; fi
+	@echo "olic.h: an ignored verdict is a compile error under -Werror"
+
+# The README's C example is the tested one, line for line.
+test-readme:
+	@diff <(sed -n '/README:BEGIN/,/README:END/p' Tests/C/readme_example.c | sed '1d;$$d') \
+	      <(sed -n '/<!-- example:begin -->/,/<!-- example:end -->/p' README.md | sed '1,2d;$$d' | sed '$$d') \
+	  && echo "README example matches Tests/C/readme_example.c"
+
+.PHONY: test-nodiscard test-readme
