@@ -6,8 +6,9 @@
  *   1. erased NVM is not a device; provision (with a power cut at every byte),
  *      init, install a license;
  *   2. reserve until exhausted, then make a request;
- *   3. a replayed license, a tampered one, one for another device and one bound
- *      to a request not yet made are refused, and refusals write nothing;
+ *   3. a replayed license, a tampered one, one for another device, one bound
+ *      to a request not yet made and ones outside their validity window are
+ *      refused, and refusals write nothing;
  *   4. a power cut at every byte of the NVM write of install, reserve and
  *      make_request, each followed by a reboot that must recover.
  *
@@ -110,6 +111,10 @@ static void provision_and_install(const olic_config *config) {
 
   expect_status("olic_install without trusted time", olic_install(&ctx, lic, len, 0),
                 OLIC_ERR_NO_TIME);
+  expect_status("olic_check before not_before", olic_check(&ctx, lic, len, 1, NULL),
+                OLIC_ERR_NOT_YET_VALID);
+  expect_status("olic_check after not_after", olic_check(&ctx, lic, len, 4102444800u, NULL),
+                OLIC_ERR_EXPIRED); /* 2100-01-01 */
   uint32_t writes = nvm_write_count();
   MEASURE(c, st = olic_install(&ctx, lic, len, blob_now));
   expect_status("olic_install", st, OLIC_OK);
