@@ -48,9 +48,9 @@ uint64_t bench_calibrate(bench_op op, void *arg, uint64_t target_ns) {
 }
 
 void bench_pair(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples,
-                uint64_t target_ns, double *median_a, double *median_b) {
+                uint64_t target_ns, double *median_a, double *median_b, double *median_ratio) {
   if (samples > BENCH_MAX_SAMPLES) samples = BENCH_MAX_SAMPLES;
-  double va[BENCH_MAX_SAMPLES], vb[BENCH_MAX_SAMPLES];
+  double va[BENCH_MAX_SAMPLES], vb[BENCH_MAX_SAMPLES], ratio[BENCH_MAX_SAMPLES];
   uint64_t ia = bench_calibrate(a, arg_a, target_ns);
   uint64_t ib = bench_calibrate(b, arg_b, target_ns);
   for (size_t i = 0; i < samples; i++) {
@@ -61,7 +61,9 @@ void bench_pair(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples
       vb[i] = bench_sample(b, arg_b, ib);
       va[i] = bench_sample(a, arg_a, ia);
     }
+    ratio[i] = va[i] / vb[i];
   }
+  if (median_ratio) *median_ratio = bench_median(ratio, samples);
   *median_a = bench_median(va, samples);
   *median_b = bench_median(vb, samples);
 }

@@ -30,9 +30,11 @@ double bench_sample(bench_op op, void *arg, uint64_t iters);
 
 /* Median ns per call of op a and op b, measured interleaved: sample i of a and
    sample i of b are taken back to back, and their order alternates, so that a
-   change in clock speed or a noisy neighbour hits both sides alike. */
+   change in clock speed or a noisy neighbour hits both sides alike.
+   median_ratio (may be NULL) gets the median of the per-pair ratios a_i / b_i,
+   a cross-check that is insensitive to drift between pairs. */
 void bench_pair(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples,
-                uint64_t target_ns, double *median_a, double *median_b);
+                uint64_t target_ns, double *median_a, double *median_b, double *median_ratio);
 
 /* Median ns per call of one operation. */
 double bench_single(bench_op op, void *arg, size_t samples, uint64_t target_ns);

@@ -131,7 +131,8 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
 
   fprintf(f, "  \"details\": {\n");
   fprintf(f, "    \"samples\": %zu,\n", t->samples);
-  fprintf(f, "    \"check_ns\": %.1f, \"verify_ns\": %.1f,\n", t->check_ns, t->verify_ns);
+  fprintf(f, "    \"check_ns\": %.1f, \"verify_ns\": %.1f, \"check_over_verify_median_of_pair_ratios\": %.4f,\n",
+          t->check_ns, t->verify_ns, t->check_pair_ratio);
   fprintf(f, "    \"reject_ns\": %.1f, \"reject_verify_ns\": %.1f,\n", t->reject_ns, t->reject_verify_ns);
   fprintf(f, "    \"text_bytes_method\": \"size -B on libolic.a: Berkeley text, i.e. .text + .rodata and other read-only sections\",\n");
   fprintf(f, "    \"stack\": {\"region_bytes\": %zu, \"harness_bytes\": %zu, \"check_136\": %zu, "
@@ -185,9 +186,10 @@ static void write_table(const bench_results *r, const machine_info *mi, const me
     if (m[i].note) fprintf(f, "\n%s: %s", m[i].key, m[i].note);
   fprintf(f, "\ncross_text_bytes: %s\n", r->sizes.cross_present ? r->sizes.cross_json : r->sizes.cross_note);
 
-  fprintf(f, "\nmedians of %zu interleaved samples: olic_check %.0f ns vs verify %.0f ns; "
-             "wrong device %.0f ns vs verify %.0f ns\n",
-          t->samples, t->check_ns, t->verify_ns, t->reject_ns, t->reject_verify_ns);
+  fprintf(f, "\nmedians of %zu interleaved samples: olic_check %.0f ns vs verify %.0f ns "
+             "(median of pair ratios %.4f); wrong device %.0f ns vs verify %.0f ns\n",
+          t->samples, t->check_ns, t->verify_ns, t->check_pair_ratio, t->reject_ns,
+          t->reject_verify_ns);
   fprintf(f, "stack (net of a %zu-byte harness): check 136 B %zu, check 1024 B %zu, install %zu, "
              "reserve %zu; bare crypto_sign_verify_detached %zu\n",
           r->stack.harness_bytes, r->stack.check_min, r->stack.check_max, r->stack.install,

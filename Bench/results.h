@@ -10,6 +10,7 @@
 typedef struct timing_results {
   size_t samples;
   double check_ns, verify_ns;              /* interleaved pair, valid 136-byte license */
+  double check_pair_ratio;                 /* median of per-pair check/verify: a cross-check */
   double reject_ns, reject_verify_ns;      /* interleaved pair, wrong-device license */
   double parse_ns, reserve_ns;
   double install_writes, reserve_writes;   /* storage writes per successful call */

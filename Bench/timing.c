@@ -96,9 +96,9 @@ int bench_timing(timing_results *out) {
   check_arg check_reject = {&dev.ctx, &wrong_device};
   verify_arg verify = {&valid, signer.public_key};
   bench_pair(op_check, &check_valid, op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
-             &out->check_ns, &out->verify_ns);
+             &out->check_ns, &out->verify_ns, &out->check_pair_ratio);
   bench_pair(op_check, &check_reject, op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
-             &out->reject_ns, &out->reject_verify_ns);
+             &out->reject_ns, &out->reject_verify_ns, NULL);
   out->parse_ns = bench_single(op_parse, &valid, BENCH_SAMPLES, SAMPLE_NS);
 
   /* Install the big allowance once, then time reserving one unit at a time. */
