@@ -8,6 +8,10 @@ let package = Package(
   name: "olic",
   products: [
     .library(name: "OfflineLicensing", targets: ["OfflineLicensing"]),
+    .executable(name: "olic", targets: ["olic"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
   ],
   targets: [
     .systemLibrary(name: "COlic", path: "include"),
@@ -15,6 +19,12 @@ let package = Package(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
     .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
+    .executableTarget(
+      name: "olic",
+      dependencies: [
+        "OfflineLicensing", "COlic",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(
       name: "OfflineLicensingTests", dependencies: ["OfflineLicensing", "COlic", "CSodium"]),
   ]

@@ -1,0 +1,109 @@
+import ArgumentParser
+import COlic
+import Foundation
+import OfflineLicensing
+
+struct Batch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Sign one license per CSV row into DIR/<device_id>.olic.",
+    discussion: """
+      The CSV starts with the header line device_id,license_id,allowance (optionally \
+      ,min_firmware) and has one row per device with those values; blank lines and lines \
+      starting with # are skipped. Every row is checked before anything is signed, and \
+      the files are moved into DIR only after all of them are written and flushed, so a \
+      failed run leaves no license files behind; existing files of the same name are \
+      replaced. A progress bar is drawn on stderr when it is a terminal.
+
+      Example: olic batch --key regulator.pem --devices fleet.csv --out-dir licenses
+      """)
+
+  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
+  var key: String
+
+  @Option(help: ArgumentHelp("CSV: device_id,license_id,allowance[,min_firmware] with a header line.", valueName: "CSV"))
+  var devices: String
+
+  @Option(help: ArgumentHelp("Directory for the licenses; created if missing.", valueName: "DIR"))
+  var outDir: String
+
+  func run() throws {
+    let signer = try KeyFile.loadPrivate(key, what: "--key")
+    guard let secretKey = signer.secretKey else { throw Failure("--key: signing needs the private key") }
+    let rows = try BatchCSV.load(devices)
+    try prepareDirectory()
+
+    let output = StagedOutput()
+    var progress = ProgressBar(total: rows.count)
+    for (index, row) in rows.enumerated() {
+      let fields = licenseFields(
+        device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
+      let blob: [UInt8]
+      switch HostLicense.issue(fields, extra: [], secretKey: secretKey) {
+      case .success(let signed): blob = signed
+      case .failure(let status):
+        throw Failure("--devices \(printable(devices)):\(row.line): cannot encode the license: \(statusName(status))")
+      }
+      try output.stage(blob, to: outDir + "/" + Hex.encode(row.device) + ".olic", mode: 0o644, what: "--out-dir")
+      progress.update(index + 1)
+    }
+    try output.commit(replace: true)
+    progress.finish()
+    Console.out("wrote \(rows.count) licenses to \(outDir)")
+  }
+
+  private func prepareDirectory() throws(Failure) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: outDir, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else { throw Failure("--out-dir: '\(printable(outDir))' is not a directory") }
+      return
+    }
+    guard mkdir(outDir, 0o755) == 0 else {
+      throw Failure("--out-dir: cannot create '\(printable(outDir))': \(errnoText())")
+    }
+  }
+}
+
+/// The rows of a batch CSV, every value checked before any signing starts.
+struct BatchRow {
+  let line: Int
+  let device: [UInt8]
+  let licenseId: UInt64
+  let allowance: UInt64
+  let minFirmware: UInt32
+}
+
+enum BatchCSV {
+  static let header = ["device_id", "license_id", "allowance"]
+
+  static func load(_ path: String) throws(Failure) -> [BatchRow] {
+    let text = try FileInput.text(path, what: "--devices")
+    let rows = CSV.rows(text)
+    let name = "--devices \(printable(path))"
+    guard let first = rows.first else { throw Failure("\(name): empty, expected the header line \(header.joined(separator: ","))") }
+    let columns = first.fields.map { $0.lowercased() }
+    guard columns == header || columns == header + ["min_firmware"] else {
+      throw Failure("\(name):\(first.line): expected the header line device_id,license_id,allowance[,min_firmware]")
+    }
+    var seen: [String: Int] = [:]
+    var result: [BatchRow] = []
+    result.reserveCapacity(rows.count - 1)
+    for row in rows.dropFirst() {
+      let at = "\(name):\(row.line)"
+      guard row.fields.count == columns.count else {
+        throw Failure("\(at): expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(row.fields.count)")
+      }
+      let device = try Hex.decode(row.fields[0], bytes: 32, what: "\(at): device_id", thing: "a device id")
+      let licenseId = try Numbers.parse(row.fields[1], what: "\(at): license_id", min: 1)
+      let allowance = try Numbers.parse(row.fields[2], what: "\(at): allowance", min: 1)
+      let minFirmware = columns.count == 4 && !row.fields[3].isEmpty
+        ? try Numbers.parse32(row.fields[3], what: "\(at): min_firmware") : 0
+      let id = Hex.encode(device)
+      // Two rows for one device would race for one file name.
+      if let earlier = seen[id] { throw Failure("\(at): device \(id) is already on line \(earlier)") }
+      seen[id] = row.line
+      result.append(BatchRow(line: row.line, device: device, licenseId: licenseId, allowance: allowance, minFirmware: minFirmware))
+    }
+    guard !result.isEmpty else { throw Failure("\(name): no device rows after the header") }
+    return result
+  }
+}

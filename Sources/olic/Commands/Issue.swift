@@ -1,0 +1,191 @@
+import ArgumentParser
+import COlic
+import OfflineLicensing
+
+struct Issue: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Sign one license, for a device given by id or by its request.",
+    discussion: """
+      With --device and --license-id, the license is for that device; license_id must exceed \
+      every id the device has installed, or it refuses the license as a replay.
+
+      With --from-request, the request's signature is checked first; with --registry (CSV \
+      rows device_id,public_key), the request's key must also be the one registered for its \
+      device. The license then gets license_id = the request's last_license_id + 1 and a \
+      BIND_REQUEST to its request_sequence, so the device accepts it only as the answer to \
+      that request.
+
+      allowance (>= 1) is added to what the device has left. --min-firmware refuses devices \
+      whose firmware security version is lower. --not-before/--not-after (both, or neither) \
+      add VALIDITY, the inclusive window in which the license may be installed; allowance \
+      once installed does not expire. --extension adds any other TLV; the core writes \
+      extensions in ascending type order. The output is written whole or not at all, and \
+      replaces an existing file.
+
+      Examples:
+        olic issue --key regulator.pem --device 3f…(64 hex) --license-id 1 --allowance 1000000 --out dev.olic
+        olic issue --key regulator.pem --from-request dev.req --registry devices.csv --allowance 1000000 --out dev.olic
+      """)
+
+  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
+  var key: String
+
+  @Option(help: ArgumentHelp("The device id, 64 hex digits.", valueName: "HEX"))
+  var device: String?
+
+  @Option(help: ArgumentHelp("The license id, >= 1.", valueName: "N"))
+  var licenseId: String?
+
+  @Option(help: ArgumentHelp("Compute units to grant, >= 1.", valueName: "N"))
+  var allowance: String
+
+  @Option(help: ArgumentHelp("The lowest firmware security version allowed (default 0).", valueName: "N"))
+  var minFirmware: String?
+
+  @Option(help: ArgumentHelp("Start of the installation window (Unix seconds or RFC 3339).", valueName: "T"))
+  var notBefore: String?
+
+  @Option(help: ArgumentHelp("End of the installation window, inclusive.", valueName: "T"))
+  var notAfter: String?
+
+  @Option(help: ArgumentHelp("Bind to this request_sequence of the device (>= 1).", valueName: "SEQ"))
+  var bindRequest: String?
+
+  @Option(
+    name: .customLong("extension"),
+    help: ArgumentHelp("Another extension, TYPE (0x... or decimal) and value in hex; repeatable.", valueName: "TYPE:HEX"))
+  var extensions: [String] = []
+
+  @Flag(help: "Allow a critical --extension type that v1 devices do not know (they will refuse the license).")
+  var allowUnknownCritical = false
+
+  @Option(help: ArgumentHelp("A request file from the device.", valueName: "REQ"))
+  var fromRequest: String?
+
+  @Option(help: ArgumentHelp("CSV of device_id,public_key rows to check the request's key against.", valueName: "CSV"))
+  var registry: String?
+
+  @Option(help: ArgumentHelp("Where to write the license.", valueName: "FILE"))
+  var out: String
+
+  func validate() throws {
+    if fromRequest != nil {
+      for (given, name) in [(device, "--device"), (licenseId, "--license-id"), (bindRequest, "--bind-request")]
+      where given != nil {
+        throw ValidationError("\(name) cannot be used with --from-request, which takes it from the request")
+      }
+    } else {
+      if device == nil { throw ValidationError("Missing --device (or --from-request)") }
+      if licenseId == nil { throw ValidationError("Missing --license-id (or --from-request)") }
+      if registry != nil { throw ValidationError("--registry is used only with --from-request") }
+    }
+    if (notBefore == nil) != (notAfter == nil) {
+      throw ValidationError("--not-before and --not-after go together: VALIDITY holds both ends")
+    }
+  }
+
+  func run() throws {
+    let signer = try KeyFile.loadPrivate(key, what: "--key")
+    let allowance = try Numbers.parse(self.allowance, what: "--allowance", min: 1)
+    let minFirmware = try minFirmware.map { (text) throws(Failure) in try Numbers.parse32(text, what: "--min-firmware") } ?? 0
+    let validity = try Validity.parse(notBefore: notBefore, notAfter: notAfter)
+    let extra = try ExtensionArguments.parse(extensions, allowUnknownCritical: allowUnknownCritical)
+
+    let target: (device: [UInt8], licenseId: UInt64, bind: UInt64?)
+    if let fromRequest {
+      target = try RequestSource.target(request: fromRequest, registry: registry)
+    } else {
+      let device = try Hex.decode(device ?? "", bytes: 32, what: "--device", thing: "a device id")
+      let licenseId = try Numbers.parse(licenseId ?? "", what: "--license-id", min: 1)
+      let bind = try bindRequest.map { (text) throws(Failure) in try Numbers.parse(text, what: "--bind-request", min: 1) }
+      target = (device, licenseId, bind)
+    }
+
+    let size = ExtensionArguments.licenseSize(extra, validity: validity != nil, bind: target.bind != nil)
+    guard size <= Int(OLIC_LICENSE_MAX_SIZE) else {
+      throw Failure("--extension: the license would be \(size) bytes; a license is at most \(OLIC_LICENSE_MAX_SIZE)")
+    }
+    let fields = licenseFields(
+      device: target.device, licenseId: target.licenseId, allowance: allowance, minFirmware: minFirmware,
+      validity: validity, bindRequest: target.bind)
+    let blob = try Signing.issue(fields, extra: extra, key: signer)
+
+    let output = StagedOutput()
+    try output.stage(blob, to: out, mode: 0o644, what: "--out")
+    try output.commit(replace: true)
+    Console.out(
+      "wrote \(out): license_id \(target.licenseId), allowance \(allowance), device \(Hex.encode(target.device)), \(blob.count) bytes")
+  }
+}
+
+/// VALIDITY from the two time options.
+enum Validity {
+  static func parse(notBefore: String?, notAfter: String?) throws(Failure) -> (notBefore: UInt64, notAfter: UInt64)? {
+    guard let notBefore, let notAfter else { return nil }
+    let start = try TimeParsing.parse(notBefore, what: "--not-before")
+    let end = try TimeParsing.parse(notAfter, what: "--not-after")
+    guard start <= end else {
+      throw Failure("--not-before \(printable(notBefore)) is after --not-after \(printable(notAfter)): the window is empty")
+    }
+    return (start, end)
+  }
+}
+
+/// Signing through the core's encoder, with errors as one line.
+enum Signing {
+  static func issue(_ fields: olic_license, extra: [HostLicense.Extension], key: KeyMaterial) throws(Failure) -> [UInt8] {
+    guard let secretKey = key.secretKey else { throw Failure("--key: signing needs the private key") }
+    switch HostLicense.issue(fields, extra: extra, secretKey: secretKey) {
+    case .success(let blob): return blob
+    case .failure(let status): throw Failure("cannot encode the license: \(statusName(status))")
+    }
+  }
+}
+
+/// The device, license id and binding that answer a request.
+enum RequestSource {
+  static func target(request path: String, registry: String?) throws(Failure) -> (device: [UInt8], licenseId: UInt64, bind: UInt64?) {
+    let what = "--from-request \(printable(path))"
+    let blob = try FileInput.read(path, what: "--from-request", limit: 1 << 20)
+    var request = olic_request()
+    let status = olic_verify_request(blob, blob.count, &request)
+    guard status == OLIC_OK else { throw Failure("\(what): \(RequestProblem.describe(status, size: blob.count))") }
+    let device = bytes(of: request.device_id)
+    let publicKey = bytes(of: request.device_public_key)
+    if let registry {
+      let known = try Registry.load(registry)
+      guard let registered = known.publicKey(of: device) else {
+        throw Failure("\(what): device \(Hex.encode(device)) is not in the registry \(printable(registry))")
+      }
+      guard registered == publicKey else {
+        throw Failure("\(what): signed by key \(Hex.encode(publicKey)), but the registry \(printable(registry)) holds \(Hex.encode(registered)) for device \(Hex.encode(device))")
+      }
+    }
+    guard request.last_license_id < UInt64.max else {
+      throw Failure("\(what): last_license_id is 2^64-1, no higher license id exists")
+    }
+    return (device, request.last_license_id + 1, request.request_sequence)
+  }
+}
+
+/// Why a request was refused, in words, for error lines.
+enum RequestProblem {
+  static func describe(_ status: olic_status, size: Int) -> String {
+    let name = statusName(status)
+    let requestSize = Int(OLIC_REQUEST_SIZE)
+    switch status {
+    case OLIC_ERR_MALFORMED where size < requestSize:
+      return "\(name): truncated request, \(size) bytes of \(requestSize)"
+    case OLIC_ERR_MALFORMED where size > requestSize:
+      return "\(name): \(size) bytes, a request is \(requestSize)"
+    case OLIC_ERR_MALFORMED:
+      return "\(name): not a well-formed request"
+    case OLIC_ERR_VERSION:
+      return "\(name): not a version 1 request"
+    case OLIC_ERR_SIGNATURE:
+      return "\(name): the device's signature does not verify"
+    default:
+      return name
+    }
+  }
+}

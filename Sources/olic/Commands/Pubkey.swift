@@ -1,0 +1,51 @@
+import ArgumentParser
+import OfflineLicensing
+
+struct Pubkey: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the public key of KEY: as hex, as a C initializer, or as its key_id.",
+    discussion: """
+      KEY may be the private (PKCS#8) or the public (SPKI) PEM file. --c-array prints a \
+      brace-enclosed initializer of the 32 key bytes, for one row of a firmware's \
+      trusted-key table (olic_config.trusted_keys). --key-id prints the first 8 bytes of \
+      BLAKE2b-256 of the key, the id a license names its signer by.
+
+      Example: olic pubkey regulator.pub.pem --c-array
+      """)
+
+  enum Format: EnumerableFlag {
+    case hex, cArray, keyId
+
+    static func help(for value: Format) -> ArgumentHelp? {
+      switch value {
+      case .hex: return "The 32 bytes as 64 hex digits (the default)."
+      case .cArray: return "A C initializer for a trusted-key table."
+      case .keyId: return "The key_id, 16 hex digits."
+      }
+    }
+  }
+
+  @Argument(help: ArgumentHelp("A private or public Ed25519 PEM key file.", valueName: "KEY"))
+  var key: String
+
+  @Flag var format: Format = .hex
+
+  func run() throws {
+    let material = try KeyFile.load(key, what: "KEY")
+    guard let keyId = HostLicense.keyId(material.publicKey) else { throw Failure("KEY: cannot compute the key_id") }
+    switch format {
+    case .hex:
+      Console.out(Hex.encode(material.publicKey))
+    case .keyId:
+      Console.out(Hex.encode(keyId))
+    case .cArray:
+      var lines = ["{ /* Ed25519 public key, key_id \(Hex.encode(keyId)) */"]
+      for row in stride(from: 0, to: material.publicKey.count, by: 8) {
+        let cells = material.publicKey[row..<(row + 8)].map { "0x" + Hex.encode([$0]) }
+        lines.append("  " + cells.joined(separator: ", ") + (row + 8 < material.publicKey.count ? "," : ""))
+      }
+      lines.append("}")
+      Console.out(lines.joined(separator: "\n"))
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+
+/// The root command: only help text and the list of subcommands.
+struct Olic: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "olic",
+    abstract: "Issue, inspect and check olic v1 offline compute licenses.",
+    discussion: """
+      A chip runs at full speed only while it holds allowance from an unused license that a \
+      regulator signed for it. olic is the regulator's and the vendor's tool: it makes \
+      Ed25519 keys, signs licenses, reads device requests, and runs the firmware's own \
+      license check (libolic's olic_check) against a device state you describe.
+
+      Formats, one rule each (the spec is shared/spec/olic-v1.md):
+        license   Little-endian blob of 136 to 1024 bytes: header, key_id, device_id, \
+      license_id, allowance, min_firmware_version, flags, extensions, then the Ed25519 signature \
+      over every byte before it.
+        request   Fixed 184-byte blob a device signs with its own key, reporting its state \
+      and asking for the license that answers its request_sequence.
+        key_id    First 8 bytes of BLAKE2b-256 of the 32-byte public key; a device looks \
+      its trusted key up by it.
+        extension TLVs in strictly ascending type order; bit 15 of the type marks one \
+      critical, which a device that does not know it must refuse. VALIDITY (0x8001) bounds \
+      installation in Unix seconds; BIND_REQUEST (0x8002) ties a license to one request.
+        keys      PEM as openssl writes it: private keys PKCS#8, public keys SPKI.
+        times     Unix seconds or RFC 3339 (2026-01-31T12:00:00Z).
+        numbers   Decimal, or hex with 0x.
+
+      Exit status: 0 success; 1 bad input, a failed operation, or a check that did not \
+      pass (one line on stderr says which file or argument and why); 2 usage error.
+      """,
+    subcommands: [
+      Keygen.self, Pubkey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+    ])
+}

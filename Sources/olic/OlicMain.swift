@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+/// Runs the command tree with olic's exit codes: 0 success, 1 bad input or a
+/// failed check (one stderr line), 2 usage errors. argument-parser exits 64
+/// (EX_USAGE) for usage errors on Linux, so they are mapped here.
+@main
+enum OlicMain {
+  static func main() {
+    do {
+      var command = try Olic.parseAsRoot()
+      try command.run()
+    } catch let failure as Failure {
+      Console.error(failure.message)
+      exit(1)
+    } catch let code as ExitCode {
+      exit(code.rawValue)
+    } catch {
+      let code = Olic.exitCode(for: error)
+      if code == .validationFailure {
+        FileHandle.standardError.write(Data((Olic.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+      }
+      Olic.exit(withError: error)
+    }
+  }
+}
