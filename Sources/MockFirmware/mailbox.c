@@ -19,11 +19,12 @@ static bool is_candidate(const char *name) {
   return strcmp(name, MAILBOX_REQUEST_NAME) != 0;
 }
 
-/* Reads at most MAILBOX_BLOB_CAP bytes of a regular file. O_NOFOLLOW and the
-   fstat check keep a FIFO or device node from hanging the boot. */
-static bool read_blob(const char *dir, mailbox_entry *e) {
+/* Reads at most cap bytes of the regular file dir/name. O_NOFOLLOW and the
+   fstat check keep a symlink, FIFO or device node from being read (or hanging
+   the boot); *len == cap means "this much or more". */
+static bool read_file(const char *dir, const char *name, uint8_t *buf, size_t cap, size_t *len) {
   char path[4096];
-  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->name) >= sizeof path) return false;
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) return false;
   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st;
@@ -32,8 +33,8 @@ static bool read_blob(const char *dir, mailbox_entry *e) {
     return false;
   }
   size_t got = 0;
-  while (got < sizeof e->blob) {
-    ssize_t n = read(fd, e->blob + got, sizeof e->blob - got);
+  while (got < cap) {
+    ssize_t n = read(fd, buf + got, cap - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       close(fd);
@@ -43,7 +44,7 @@ static bool read_blob(const char *dir, mailbox_entry *e) {
     got += (size_t)n;
   }
   close(fd);
-  e->len = got;
+  *len = got;
   return true;
 }
 
@@ -72,7 +73,7 @@ bool mailbox_read_all(const char *dir, mailbox_scan *out) {
     }
     mailbox_entry *e = &out->entries[out->count];
     strcpy(e->name, de->d_name); /* length checked by is_candidate */
-    if (!read_blob(dir, e)) {
+    if (!read_file(dir, e->name, e->blob, sizeof e->blob, &e->len)) {
       out->ignored++;
       continue;
     }
@@ -84,6 +85,10 @@ bool mailbox_read_all(const char *dir, mailbox_scan *out) {
   closedir(d);
   qsort(out->entries, out->count, sizeof out->entries[0], compare_entries);
   return true;
+}
+
+bool mailbox_read_request(const char *dir, uint8_t request[OLIC_REQUEST_SIZE + 1], size_t *len) {
+  return read_file(dir, MAILBOX_REQUEST_NAME, request, OLIC_REQUEST_SIZE + 1, len);
 }
 
 bool mailbox_write_request(const char *dir, const uint8_t *request, size_t len, char *path_out,

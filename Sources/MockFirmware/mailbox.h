@@ -41,6 +41,10 @@ typedef struct mailbox_scan {
    false, with a message on stderr, when the directory cannot be read. */
 bool mailbox_read_all(const char *dir, mailbox_scan *out);
 
+/* Reads DIR/request.olic, at most OLIC_REQUEST_SIZE + 1 bytes (so a longer file
+   shows as too long). False when it is missing or not a regular file. */
+bool mailbox_read_request(const char *dir, uint8_t request[OLIC_REQUEST_SIZE + 1], size_t *len);
+
 /* Writes DIR/request.olic atomically and durably. path_out receives its path.
    Returns false, with a message on stderr, on failure. */
 bool mailbox_write_request(const char *dir, const uint8_t *request, size_t len, char *path_out,

@@ -168,7 +168,37 @@ static size_t install_from_mailbox(bool only_new) {
   return installed;
 }
 
+/* True when DIR/request.olic is this device's request for exactly the current
+   state. Re-announcing it costs no NVM write, and keeps a renewal the owner is
+   already fetching for it valid: a fresh request would bump request_sequence and
+   make that renewal's BIND_REQUEST stale. It also means power-cycling a halted
+   chip does not wear its NVM. */
+static bool pending_request_matches(void) {
+  uint8_t blob[OLIC_REQUEST_SIZE + 1];
+  size_t len = 0;
+  olic_request r;
+  if (dev.state.request_sequence == 0 || !mailbox_read_request(dev.opt.mailbox, blob, &len) ||
+      olic_verify_request(blob, len, &r) != OLIC_OK)
+    return false;
+  return memcmp(r.device_id, dev.device_id, sizeof r.device_id) == 0 &&
+         memcmp(r.device_public_key, dev.secret_key + 32, sizeof r.device_public_key) == 0 &&
+         r.request_sequence == dev.state.request_sequence &&
+         r.last_license_id == dev.state.last_license_id && r.remaining == dev.state.remaining &&
+         r.consumed_total == dev.state.consumed_total &&
+         r.time_high_water == dev.state.time_high_water &&
+         r.firmware_version == dev.opt.firmware_version;
+}
+
 static void make_request(void) {
+  char path[4096];
+  if (pending_request_matches()) {
+    snprintf(path, sizeof path, "%s/%s", dev.opt.mailbox, MAILBOX_REQUEST_NAME);
+    ev_begin("request-pending");
+    ev_str("file", path);
+    ev_u64("request_sequence", dev.state.request_sequence);
+    ev_end();
+    return;
+  }
   uint8_t request[OLIC_REQUEST_SIZE];
   size_t len = 0;
   olic_status s = olic_make_request(&dev.ctx, dev.secret_key, request, sizeof request, &len);
@@ -177,15 +207,14 @@ static void make_request(void) {
     refresh_state();
     /* A new sequence: licenses bound to it may now pass, so offer them again. */
     dev.seen_count = dev.seen_next = 0;
-    char path[4096];
-    if (len != OLIC_REQUEST_SIZE ||
-        !mailbox_write_request(dev.opt.mailbox, request, len, path, sizeof path)) {
-      ev_str("status", "write-failed");
-    } else {
-      ev_str("file", path);
-      ev_u64("request_sequence", dev.state.request_sequence);
-      ev_str("status", olic_status_name(s));
-    }
+    /* The sequence is committed either way; a request that cannot be written
+       out is reported with file=none (and a message on stderr), and the next
+       exhaustion makes a fresh one. */
+    bool written = len == OLIC_REQUEST_SIZE &&
+                   mailbox_write_request(dev.opt.mailbox, request, len, path, sizeof path);
+    ev_str("file", written ? path : "none");
+    ev_u64("request_sequence", dev.state.request_sequence);
+    ev_str("status", olic_status_name(s));
   } else {
     ev_str("status", olic_status_name(s));
   }

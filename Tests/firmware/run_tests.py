@@ -506,6 +506,20 @@ def halt_and_request(ctx):
               f"consumed_total=2500 request_sequence=1 firmware_version=1 time_high_water={NOW}",
               "request fields")
     expect_eq(os.path.getsize(req), 184, "request size")
+    # Booting the halted chip again re-announces the same request: no NVM write,
+    # and a renewal already being fetched for request 1 stays valid.
+    r = chip.run("--work", 1500)
+    expect_exit(r, 3)
+    expect_eq(r.lines[-3:-1], [f"request-pending file={req} request_sequence=1",
+                               "halt work_left=1500"], "pending request")
+    expect_eq(r.summary["nvm_writes"], 0, "re-announcing writes nothing")
+    # A request file that is not this device's current one is not reused.
+    with open(req, "r+b") as f:
+        f.seek(150)
+        f.write(b"\x00")
+    r = chip.run("--work", 1500)
+    expect_eq(r.lines[-3], f"request file={req} request_sequence=2 status=OLIC_OK",
+              "a corrupted request file is replaced by a new request")
     # The renewal, bound to that request, installs and finishes the work.
     chip.renew("lic-2.olic", 3000)
     r = chip.run("--work", 1500, "--chunk", 1000)
@@ -517,7 +531,7 @@ def halt_and_request(ctx):
     # A renewal bound to an older request is refused once the device asked again.
     r = chip.run("--work", 5000)
     expect_exit(r, 3)
-    expect_eq(r.summary["request_sequence"], 2, "second request")
+    expect_eq(r.summary["request_sequence"], 3, "a new request after the renewal changed the state")
     req1_bound = chip.license("stale.olic", 3, 10, "bind=1")
     r = chip.run()
     expect_eq(install_lines(r)[-1], ("stale.olic", "OLIC_ERR_BINDING"), "stale binding")
