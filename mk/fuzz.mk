@@ -81,7 +81,28 @@ $(ASAN_DIR)/ctest/%: Tests/C/%.c $(ASAN_DIR)/libolic.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CLANG) $(ASAN_CFLAGS) $< $(ASAN_DIR)/libolic.a $(SODIUM_LIBS) -o $@
 
-test-asan: $(ASAN_C_TESTS)
+.PHONY: test-asan-c test-asan-firmware
+test-asan: test-asan-c test-asan-firmware
+
+test-asan-c: $(ASAN_C_TESTS)
 	@for t in $(ASAN_C_TESTS); do echo "== $$t (ASan+UBSan)"; $$t; done
+
+# The mock firmware's process tests (mk/firmware.mk) against an ASan+UBSan build
+# of the same sources: its runner takes the binaries' paths, so nothing of theirs
+# changes. Skipped, and said so, while the firmware is not in the tree.
+ifneq ($(wildcard Tests/firmware/run_tests.py),)
+$(ASAN_DIR)/mock-firmware: $(FIRMWARE_SOURCES) $(FIRMWARE_HEADERS) include/olic.h $(ASAN_DIR)/libolic.a
+	$(FUZZ_CLANG) $(ASAN_CFLAGS) $(FIRMWARE_SOURCES) $(ASAN_DIR)/libolic.a $(SODIUM_LIBS) -o $@
+
+$(ASAN_DIR)/mint: Tests/firmware/mint.c include/olic.h $(ASAN_DIR)/libolic.a
+	$(FUZZ_CLANG) $(ASAN_CFLAGS) $< $(ASAN_DIR)/libolic.a $(SODIUM_LIBS) -o $@
+
+test-asan-firmware: $(ASAN_DIR)/mock-firmware $(ASAN_DIR)/mint
+	python3 Tests/firmware/run_tests.py --firmware $(ASAN_DIR)/mock-firmware \
+	  --mint $(ASAN_DIR)/mint --work-dir $(ASAN_DIR)/firmware-runs
+else
+test-asan-firmware:
+	@echo "test-asan-firmware: no Tests/firmware/run_tests.py, skipped"
+endif
 
 TEST_TARGETS += test-fuzz-smoke test-asan
