@@ -252,6 +252,30 @@ def openssl(*args):
     return p.stdout
 
 
+def write_pem(path, label, der):
+    import base64
+    b64 = base64.b64encode(der).decode()
+    with open(path, "w") as f:
+        f.write(f"-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n")
+
+
+def make_pem_pair(ctx, chip, name, alg):
+    """name.pem (PKCS#8) and name.pub.pem (SPKI), from openssl when it is
+    installed; otherwise the same bytes built here from a mint key pair."""
+    if shutil.which("openssl"):
+        openssl("genpkey", "-algorithm", alg, "-out", chip.path(name + ".pem"))
+        openssl("pkey", "-in", chip.path(name + ".pem"), "-pubout", "-out",
+                chip.path(name + ".pub.pem"))
+        return
+    prefix = chip.keygen(name + "-raw")
+    sk = bytes.fromhex(open(prefix + ".sk").read())
+    oid = b"\x2b\x65\x70" if alg == "ed25519" else b"\x2b\x65\x6e"
+    write_pem(chip.path(name + ".pem"), "PRIVATE KEY",
+              b"\x30\x2e\x02\x01\x00\x30\x05\x06\x03" + oid + b"\x04\x22\x04\x20" + sk[:32])
+    write_pem(chip.path(name + ".pub.pem"), "PUBLIC KEY",
+              b"\x30\x2a\x30\x05\x06\x03" + oid + b"\x03\x21\x00" + sk[32:])
+
+
 def pem_body(path):
     import base64
     lines = open(path).read().strip().splitlines()
@@ -263,9 +287,7 @@ def key_formats(ctx):
     chip = Chip(ctx, "keys")
     # Regulator and device keys made by openssl, in the PEM forms it writes.
     for name in ("reg", "dev", "x"):
-        alg = "x25519" if name == "x" else "ed25519"
-        openssl("genpkey", "-algorithm", alg, "-out", chip.path(name + ".pem"))
-        openssl("pkey", "-in", chip.path(name + ".pem"), "-pubout", "-out", chip.path(name + ".pub.pem"))
+        make_pem_pair(ctx, chip, name, "x25519" if name == "x" else "ed25519")
     reg_seed = pem_body(chip.path("reg.pem"))[16:]
     reg_pk = pem_body(chip.path("reg.pub.pem"))[12:]
     dev_pk = pem_body(chip.path("dev.pub.pem"))[12:]
