@@ -70,7 +70,11 @@ note "A blank NVM is never taken for a fresh device (a wiped chip must not look 
 chip 0 --provision --mailbox "$D/mailbox"
 saw "provision status=OLIC_OK"
 DEVICE_ID=$(field boot device_id)
-note "device id: $DEVICE_ID"
+note "device id: $DEVICE_ID" \
+     "The vendor registers (device id, device public key) with the regulator:"
+printf 'device_id,public_key\n%s,%s\n' "$DEVICE_ID" "$("$OLIC" pubkey "$D/device.pem" --hex)" \
+  >"$D/registry.csv"
+run cat "$D/registry.csv"
 
 say "3. The regulator issues license 1: 5000 compute units for this chip only"
 run "$OLIC" issue --key "$D/regulator.pem" --device "$DEVICE_ID" --license-id 1 \
@@ -87,10 +91,12 @@ saw "request_sequence=1 status=OLIC_OK"
 
 say "5. The owner carries request.olic to the regulator, offline"
 note "The request is a signed usage report: last license, allowance left, all consumed," \
-     "and a sequence number the renewal must answer, so a renewal cannot be reused."
-run "$OLIC" verify-request "$D/mailbox/request.olic"
+     "and a sequence number the renewal must answer, so a renewal cannot be reused." \
+     "The regulator checks the signature, and that the signing key is the one" \
+     "registered for this device id, then issues license 2 bound to that request."
+run "$OLIC" inspect "$D/mailbox/request.olic"
 run "$OLIC" issue --key "$D/regulator.pem" --from-request "$D/mailbox/request.olic" \
-  --allowance 10000 --out "$D/mailbox/license-2.olic"
+  --registry "$D/registry.csv" --allowance 10000 --out "$D/mailbox/license-2.olic"
 
 say "6. The chip installs the renewal and finishes the job"
 note "Old licenses in the mailbox are refused as replays: the chip keeps the highest" \
