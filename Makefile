@@ -36,7 +36,10 @@ deps:
 
 $(BUILD)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap | deps
 	@mkdir -p $(BUILD)/core
-	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -c $(CORE_SOURCES) -o $(BUILD)/core/olic.o
+	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -c $(CORE_SOURCES) -o $(BUILD)/core/olic-swift.o
+	@# Only the ABI is global: the core's Swift symbols and runtime stubs become
+	@# local, so they can never clash with a vendor's own symbols.
+	objcopy --wildcard --keep-global-symbol='olic_*' $(BUILD)/core/olic-swift.o $(BUILD)/core/olic.o
 	@rm -f $@.tmp && ar rcs $@.tmp $(BUILD)/core/olic.o && mv $@.tmp $@
 
 include $(sort $(wildcard mk/*.mk))
