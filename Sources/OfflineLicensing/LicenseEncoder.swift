@@ -92,7 +92,9 @@ func encodeLicense(
     offset = valueOffset + e.length
     previous = Int(e.type)
   }
+  // Every candidate was emitted once, so offset is where the signature starts.
+  guard offset == total - Wire.signatureSize else { throw OLIC_ERR_MALFORMED }
   // Zero the signature so that the output never carries stale caller bytes.
-  for i in offset..<total { try b.put8(0, at: i) }
+  for i in 0..<Wire.signatureSize { try b.put8(0, at: offset + i) }
   return total
 }
