@@ -22,8 +22,9 @@ RV64_CFLAGS := --specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany
 BAREMETAL_C := $(filter-out %/sodium_min_check.c,$(wildcard Sources/BareMetal/*.c))
 BAREMETAL_OBJECTS := $(patsubst Sources/BareMetal/%.c,$(QEMU_DIR)/obj/%.o,$(BAREMETAL_C)) \
   $(QEMU_DIR)/obj/start.o $(QEMU_DIR)/obj/blobs.o
-# Keys and licenses: made by olic keygen / olic issue (scripts/gen-blobs.sh).
-QEMU_BLOB_TOOL := $(QEMU_DIR)/licgen
+# Keys and licenses: made by olic keygen / olic issue (scripts/gen-blobs.sh),
+# or by the stand-in licgen where the CLI's build rule (mk/cli.mk) is absent.
+QEMU_BLOB_TOOL := $(if $(wildcard mk/cli.mk),$(BUILD)/olic,$(QEMU_DIR)/licgen)
 
 .PHONY: qemu test-qemu qemu-deps
 
