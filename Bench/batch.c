@@ -2,7 +2,7 @@
    and a bare signing loop over the same messages, interleaved, and compares
    their medians. The CLI's process start is part of its cost, so the batch is
    large enough for that to be small next to the signing. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* statfs, mkdtemp */
 #include "batch.h"
 
 #include <dirent.h>
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -161,7 +162,22 @@ static double sign_all(const message *msgs, size_t n, const uint8_t sk[64]) {
   return (double)(bench_now_ns() - start) / 1e9;
 }
 
-void bench_batch(const char *olic, const char *workdir, batch_results *out) {
+/* A name for the filesystem under `dir`, for the record. */
+static const char *filesystem_name(const char *dir) {
+  struct statfs fs;
+  if (statfs(dir, &fs) != 0) return "unknown";
+  switch ((unsigned long)fs.f_type) {
+  case 0x01021994ul: return "tmpfs";
+  case 0xEF53ul: return "ext4";
+  case 0x9123683Eul: return "btrfs";
+  case 0x58465342ul: return "xfs";
+  case 0x794C7630ul: return "overlayfs";
+  default: return "other";
+  }
+}
+
+void bench_batch(const char *olic, const char *workdir, const char *out_parent,
+                 batch_results *out) {
   memset(out, 0, sizeof *out);
   out->licenses = LICENSES;
   out->samples = BATCH_SAMPLES;
@@ -178,11 +194,18 @@ void bench_batch(const char *olic, const char *workdir, batch_results *out) {
   if (!join(key_path, sizeof key_path, workdir, "bench-key.pem") ||
       !join(csv_path, sizeof csv_path, workdir, "devices.csv") ||
       !join(log_path, sizeof log_path, workdir, "batch.log") ||
-      !join(out_dir, sizeof out_dir, workdir, "out") || write_key_pem(key_path, key.seed) ||
-      write_devices_csv(csv_path)) {
+      write_key_pem(key_path, key.seed) || write_devices_csv(csv_path)) {
     say(out->note, sizeof out->note, "cannot write inputs under %s", workdir);
     return;
   }
+  char scratch[4096];
+  if (!join(scratch, sizeof scratch, out_parent, "olic-bench-XXXXXX") || !mkdtemp(scratch) ||
+      !join(out_dir, sizeof out_dir, scratch, "out")) {
+    say(out->note, sizeof out->note, "cannot make a scratch directory under %s", out_parent);
+    return;
+  }
+  snprintf(out->out_fs, sizeof out->out_fs, "%s", filesystem_name(scratch));
+  say(out->out_parent, sizeof out->out_parent, "%s", out_parent);
 
   message *msgs = calloc(LICENSES, sizeof *msgs);
   if (!msgs) { say(out->note, sizeof out->note, "out of memory"); return; }
@@ -206,7 +229,6 @@ void bench_batch(const char *olic, const char *workdir, batch_results *out) {
       goto done;
     sign_s[s] = sign_all(msgs, n, key.secret_key);
   }
-  remove_dir(out_dir);
   out->batch_s = bench_median(batch_s, BATCH_SAMPLES);
   out->sign_s = bench_median(sign_s, BATCH_SAMPLES);
   out->batch_per_s = LICENSES / out->batch_s;
@@ -215,5 +237,7 @@ void bench_batch(const char *olic, const char *workdir, batch_results *out) {
   out->measured = true;
   out->failed = false;
 done:
+  remove_dir(out_dir);
+  rmdir(scratch);
   free(msgs);
 }

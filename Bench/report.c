@@ -141,7 +141,11 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
           s->region_bytes, s->harness_bytes, s->check_min, s->check_max, s->install, s->reserve,
           s->verify_only,
           s->overflow ? "true" : "false");
-  fprintf(f, "    \"batch\": {\"licenses\": %zu, \"samples\": %zu", b->licenses, b->samples);
+  fprintf(f, "    \"batch\": {\"licenses\": %zu, \"samples\": %zu, \"out_dir_parent\": ", b->licenses,
+          b->samples);
+  json_string(f, b->out_parent);
+  fputs(", \"out_dir_fs\": ", f);
+  json_string(f, b->out_fs);
   if (b->measured)
     fprintf(f, ", \"batch_s\": %.4f, \"sign_s\": %.4f, \"batch_per_s\": %.1f, \"sign_per_s\": %.1f",
             b->batch_s, b->sign_s, b->batch_per_s, b->sign_per_s);
@@ -195,8 +199,9 @@ static void write_table(const bench_results *r, const machine_info *mi, const me
           r->stack.harness_bytes, r->stack.check_min, r->stack.check_max, r->stack.install,
           r->stack.reserve, r->stack.verify_only);
   if (r->batch.measured)
-    fprintf(f, "batch: %zu licenses, olic batch %.0f/s, bare crypto_sign_detached %.0f/s\n",
-            r->batch.licenses, r->batch.batch_per_s, r->batch.sign_per_s);
+    fprintf(f, "batch: %zu licenses written under %s (%s), olic batch %.0f/s, bare crypto_sign_detached %.0f/s\n",
+            r->batch.licenses, r->batch.out_parent, r->batch.out_fs, r->batch.batch_per_s,
+            r->batch.sign_per_s);
 
   fprintf(f, "\n| license bytes | olic_check ns | verify ns | check/verify | olic_parse ns |\n|---|---|---|---|---|\n");
   for (int i = 0; i < SCALE_SIZES; i++)

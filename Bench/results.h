@@ -39,6 +39,8 @@ typedef struct batch_results {
   size_t licenses, samples;
   double batch_s, sign_s;                  /* medians, seconds for all `licenses` */
   double batch_per_s, sign_per_s, ratio;
+  char out_parent[256];                    /* where the licenses were written */
+  char out_fs[16];                         /* that directory's filesystem */
   char note[256];
 } batch_results;
 
