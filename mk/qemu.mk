@@ -57,9 +57,10 @@ $(RV64_SODIUM): $(RV64_SODIUM_DIR)/src/.olic-version Sources/BareMetal/scripts/b
     $(RV64_SODIUM_EXTRA) | qemu-deps
 	Sources/BareMetal/scripts/build-libsodium.sh $(RV64_SODIUM_DIR)/src $@ $(RV64_SODIUM_EXTRA)
 
-# The minimal libsodium header of the cross builds must match the real one.
+# The minimal libsodium header of the cross builds must match the real one
+# (after the libsodium build, which generates version.h).
 $(QEMU_DIR)/sodium_min_check.ok: Sources/BareMetal/sodium_min_check.c \
-    Sources/CSodium/bare/olic_sodium_min.h $(RV64_SODIUM_DIR)/src/.olic-version | qemu-deps
+    Sources/CSodium/bare/olic_sodium_min.h $(RV64_SODIUM) | qemu-deps
 	@mkdir -p $(dir $@)
 	$(RV64_CC) $(RV64_CFLAGS) -I$(RV64_SODIUM_DIR)/src/src/libsodium/include -fsyntax-only $<
 	@touch $@
@@ -105,7 +106,7 @@ $(QEMU_IMAGE): $(BAREMETAL_OBJECTS) $(QEMU_OLIC_OBJECT) $(RV64_SODIUM) Sources/B
 $(QEMU_JSON): $(QEMU_IMAGE) Sources/BareMetal/scripts/qemu-json.sh Sources/BareMetal/scripts/image-sizes.awk
 	@echo "== $(QEMU_RUN) $(QEMU_IMAGE)"
 	@timeout 120 $(QEMU_RUN) $(QEMU_IMAGE) > $(QEMU_DIR)/console.log 2>&1 \
-	  || { cat $(QEMU_DIR)/console.log; echo "FAIL: the bare-metal scenario exited with status $$?"; exit 1; }
+	  || { rc=$$?; cat $(QEMU_DIR)/console.log; echo "FAIL: the bare-metal scenario exited with status $$rc"; exit 1; }
 	@grep -v '^metric ' $(QEMU_DIR)/console.log
 	Sources/BareMetal/scripts/qemu-json.sh $(QEMU_DIR)/console.log $(QEMU_IMAGE) \
 	  $(QEMU_DIR)/olic-rv64.map $(QEMU_OLIC_OBJECT) > $@.tmp

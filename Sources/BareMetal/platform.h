@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 
-/* Console (uart.c). No printf: picolibc's stdio would cost more text than the
-   whole verifier, and these four cover every line the firmware prints. */
+/* Console (uart.c). No printf: these four cover every line the firmware
+   prints, without pulling picolibc's stdio into the image. */
 void console_puts(const char *s);
 void console_put_u64(uint64_t v);
 void console_put_hex(const uint8_t *bytes, uint32_t len);

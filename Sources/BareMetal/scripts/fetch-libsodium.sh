@@ -39,7 +39,7 @@ apt_opts=(
   -o "Dir::Etc::SourceParts=-"
   -o "Dir::State::Lists=$apt_dir/lists"
   -o "Dir::Cache=$apt_dir/cache"
-  -o "APT::Sandbox::User=root"
+  -o "APT::Sandbox::User=root"   # our private directories are root's, not _apt's
 )
 apt-get "${apt_opts[@]}" -qq update
 # Download only, then unpack with dpkg-source ourselves: same result as a plain
