@@ -12,6 +12,8 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/budget.h"
@@ -55,6 +57,24 @@ typedef struct world {
   bool power_cut_armed;       /* the armed cut is a power loss (reboot follows) */
 } world;
 
+/* OLIC_FUZZ_TRACE=1 prints each operation and its verdict: the way to read a finding. */
+static int tracing(void) {
+  static int on = -1;
+  if (on < 0) on = getenv("OLIC_FUZZ_TRACE") != NULL;
+  return on;
+}
+#define TRACE(...) \
+  do {             \
+    if (tracing()) fprintf(stderr, __VA_ARGS__); \
+  } while (0)
+
+static void trace_state(const char *when, const olic_state_info *s) {
+  TRACE("    %s: last_license_id=%llu remaining=%llu consumed=%llu sequence=%llu time=%llu\n", when,
+        (unsigned long long)s->last_license_id, (unsigned long long)s->remaining,
+        (unsigned long long)s->consumed_total, (unsigned long long)s->request_sequence,
+        (unsigned long long)s->time_high_water);
+}
+
 static bool same_state(const olic_state_info *a, const olic_state_info *b) {
   return memcmp(a, b, sizeof *a) == 0;
 }
@@ -92,6 +112,8 @@ static void reboot(world *w) {
 static void settle(world *w, const olic_state_info *before, const olic_state_info *after,
                    olic_status status, olic_status expected, uint32_t writes, uint64_t allowance) {
   bool changed = expected == OLIC_OK;
+  TRACE("  -> %s (model: %s)%s\n", olic_status_name(status), olic_status_name(expected),
+        !w->nvm.cut_happened ? "" : w->power_cut_armed ? ", power cut in its write" : ", its write failed");
   if (w->nvm.cut_happened && w->power_cut_armed) {
     w->nvm.cut_happened = false;
     ORACLE(changed, "a refused call (%s) wrote to storage", olic_status_name(expected));
@@ -100,6 +122,9 @@ static void settle(world *w, const olic_state_info *before, const olic_state_inf
            olic_status_name(status));
     reboot(w);
     olic_state_info s = current(w);
+    trace_state("before", before);
+    trace_state("after ", after);
+    trace_state("reboot", &s);
     bool is_before = same_state(&s, before), is_after = same_state(&s, after);
     ORACLE(is_before || is_after, "after a cut at byte %u, the state is neither before nor after",
            w->nvm.cut_prefix);
@@ -307,8 +332,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   w.now = START_TIME;
   reader r = {data, size};
   factory(&w, &r);
+  static const char *const names[OP_COUNT] = {"install", "install-mutated", "reserve", "request", "cut",
+                                              "reboot", "clock", "fail-write", "provision", "fail-reads"};
   for (int ops = 0; r.n > 0 && ops < STATE_MAX_OPS; ops++) {
-    switch (u8(&r) % OP_COUNT) {
+    unsigned op = u8(&r) % OP_COUNT;
+    TRACE("op %d: %s (now=%llu)\n", ops, names[op], (unsigned long long)w.now);
+    switch (op) {
       case OP_INSTALL: op_install(&w, &r, false); break;
       case OP_INSTALL_MUTATED: op_install(&w, &r, true); break;
       case OP_RESERVE: op_reserve(&w, &r); break;

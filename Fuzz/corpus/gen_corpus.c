@@ -186,8 +186,9 @@ static void programs(void) {
                              OP_CLOCK, 0, OP_INSTALL, 1, 1, 0, 0, 0, LICENSE_VALIDITY, 0,
                              OP_REQUEST, 1, OP_REQUEST, 2, OP_RESERVE, 0, 0, 0, 0};
   program("refused", refused, sizeof refused);
-  const uint8_t mutated[] = {0, OP_INSTALL_MUTATED, 1, 1, 0, 0, 0, LICENSE_UNKNOWN_OPTIONAL, 0, 2, 48, 0, 1, 72, 0, 0x80,
-                             OP_INSTALL_MUTATED, 1, 1, 0, 0, 0, LICENSE_VALIDITY, 0x33, 1, 80, 0, 0xff,
+  /* allowance changed after issue (accepted once re-signed), then the device id (refused) */
+  const uint8_t mutated[] = {0, OP_INSTALL_MUTATED, 1, 1, 0, 0, 0, LICENSE_UNKNOWN_OPTIONAL, 0, 1, 56, 0, 0x10,
+                             OP_INSTALL_MUTATED, 1, 1, 0, 0, 0, LICENSE_VALIDITY, 0x33, 1, 16, 0, 0xff,
                              OP_CLOCK, 0x7f, OP_INSTALL, 1, 0, 0, 0, 0, LICENSE_VALIDITY, 0x01};
   program("mutated", mutated, sizeof mutated);
   const uint8_t saturate[] = {0, OP_INSTALL, 1, 0, 0, 0, 0, 0, 0, OP_INSTALL, 1, 0, 0, 0, 0, 0, 0,
