@@ -3,7 +3,7 @@
 #
 # Usage: gen-blobs.sh OUT_DIR TOOL
 #   TOOL is build/olic (`olic keygen`, `olic pubkey`, `olic issue`), or
-#   build/qemu/licgen, the stand-in used while the CLI cannot be built.
+#   build/qemu/licgen, the stand-in used where the CLI's build rule is absent.
 # Writes OUT_DIR/blobs.c (declared in Sources/BareMetal/blobs.h); the keys and
 # licenses stay in OUT_DIR/keys. Fresh keys every run: nothing here is a secret
 # worth keeping, and no key is ever committed.
@@ -23,7 +23,6 @@ bound_allowance=5000
 other_device=$(printf '42%.0s' $(seq 32))
 
 hex2bin() { perl -e 'print pack("H*", $ARGV[0])' "$1"; }
-bin2hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
 
 # keygen NAME: leaves $keys/NAME.pk and $keys/NAME.seed (32 raw bytes each).
 # issue NAME DEVICE_HEX LICENSE_ID ALLOWANCE MIN_FW NOT_BEFORE NOT_AFTER BIND
