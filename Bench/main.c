@@ -3,6 +3,7 @@
    Usage: bench ARCHIVE OLIC_CLI CROSS_SIZES_JSON WORKDIR OUT_JSON */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -19,10 +20,14 @@
 #include "timing.h"
 
 /* Staying on one CPU keeps a migration (cold caches, another core's clock)
-   from landing in the middle of a sample. Best effort. */
-static void pin_to_current_cpu(void) {
+   from landing in the middle of a sample. Best effort; `saved` gets the mask
+   to restore before starting `olic batch`, which would inherit the pin and
+   lose the other cores it signs on. */
+static void pin_to_current_cpu(cpu_set_t *saved) {
+  CPU_ZERO(saved);
+  bool have_saved = sched_getaffinity(0, sizeof *saved, saved) == 0;
   int cpu = sched_getcpu();
-  if (cpu < 0) return;
+  if (cpu < 0 || !have_saved) return;
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
@@ -53,7 +58,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench: sodium_init failed\n");
     return 2;
   }
-  pin_to_current_cpu();
+  cpu_set_t all_cpus;
+  pin_to_current_cpu(&all_cpus);
 
   static bench_results r;
   fprintf(stderr, "bench: check, reject, parse, reserve...\n");
@@ -64,6 +70,7 @@ int main(int argc, char **argv) {
   if (bench_stack(&r.stack)) { fprintf(stderr, "bench: stack fixtures failed\n"); return 2; }
   bench_text_bytes(archive, &r.sizes);
   bench_cross_sizes(cross, &r.sizes);
+  if (CPU_COUNT(&all_cpus) > 0) (void)sched_setaffinity(0, sizeof all_cpus, &all_cpus);
   fprintf(stderr, "bench: olic batch against bare signing...\n");
   bench_batch(olic, workdir, batch_out_parent(workdir), &r.batch);
 
