@@ -33,5 +33,11 @@ void bench_machine(machine_info *out) {
     fclose(f);
   }
   out->cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  snprintf(out->load, sizeof out->load, "unknown");
+  f = fopen("/proc/loadavg", "r");
+  if (f) {
+    if (fgets(out->load, sizeof out->load, f)) out->load[strcspn(out->load, "\n")] = 0;
+    fclose(f);
+  }
   snprintf(out->sodium, sizeof out->sodium, "%s", sodium_version_string());
 }

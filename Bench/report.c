@@ -169,13 +169,16 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
   json_string(f, mi->cpu);
   fprintf(f, ", \"cpus\": %ld, \"libsodium\": ", mi->cpus);
   json_string(f, mi->sodium);
+  fputs(", \"loadavg_at_end\": ", f);
+  json_string(f, mi->load);
   fputs("}\n}\n", f);
 }
 
 static void write_table(const bench_results *r, const machine_info *mi, const metric *m, FILE *f) {
   const timing_results *t = &r->timing;
   const scaling_results *sc = &r->scaling;
-  fprintf(f, "olic bench on %s (%ld CPUs), libsodium %s\n\n", mi->cpu, mi->cpus, mi->sodium);
+  fprintf(f, "olic bench on %s (%ld CPUs, load %s), libsodium %s\n\n", mi->cpu, mi->cpus,
+          mi->load, mi->sodium);
   fprintf(f, "| %-22s | %12s | %-10s | %-7s |\n", "key", "value", "budget", "result");
   fprintf(f, "|%s|%s|%s|%s|\n", "------------------------", "--------------", "------------", "---------");
   for (int i = 0; i < METRICS; i++) {
