@@ -3,7 +3,7 @@
 
 #include "platform.h"
 
-static uint32_t failures;
+static uint32_t passes, failures;
 
 static void report(bool ok, const char *what, const uint32_t *index) {
   console_puts(ok ? "ok   " : "FAIL ");
@@ -17,6 +17,7 @@ static void report(bool ok, const char *what, const uint32_t *index) {
 static bool status_line(const char *what, const uint32_t *index, olic_status got,
                         olic_status want, bool quiet) {
   bool ok = got == want;
+  passes += ok;
   if (ok && quiet) {
     return true;
   }
@@ -33,6 +34,7 @@ static bool status_line(const char *what, const uint32_t *index, olic_status got
 }
 
 static bool true_line(const char *what, const uint32_t *index, bool ok, bool quiet) {
+  passes += ok;
   if (ok && quiet) {
     return true;
   }
@@ -59,3 +61,5 @@ bool expect_true_quiet(const char *what, uint32_t index, bool ok) {
 }
 
 uint32_t expect_failures(void) { return failures; }
+
+uint32_t expect_passes(void) { return passes; }

@@ -21,6 +21,8 @@ bool expect_true(const char *what, bool ok);
 bool expect_status_quiet(const char *what, uint32_t index, olic_status got, olic_status want);
 bool expect_true_quiet(const char *what, uint32_t index, bool ok);
 
+/* Expectations that failed, and that held, quiet ones included. */
 uint32_t expect_failures(void);
+uint32_t expect_passes(void);
 
 #endif

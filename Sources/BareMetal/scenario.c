@@ -224,13 +224,13 @@ int main(void) {
   metric_summary();
 
   uint32_t failures = expect_failures();
-  if (failures != 0u) {
-    console_put_u64(failures);
-    console_puts(" expectation(s) failed");
-    console_newline();
-    return 1;
-  }
-  console_puts("scenario passed");
+  console_puts(failures == 0u ? "scenario passed" : "scenario FAILED");
   console_newline();
-  return 0;
+  console_puts("expectations: ");
+  console_put_u64(expect_passes());
+  console_puts(" passed, ");
+  console_put_u64(failures);
+  console_puts(" failed");
+  console_newline();
+  return failures == 0u ? 0 : 1;
 }
