@@ -1,21 +1,30 @@
 # make bench: an in-process C benchmark of libolic.a (issue 6). It is linked
 # the way a vendor links the library, built -O2, and fails when a budget is
-# missed. Speed figures never run under `make test`; that only builds it.
+# missed. Speed figures never run under `make test`; that only builds them.
+# make bench-instructions: the same operations counted in instructions under
+# callgrind (deterministic, unlike time); needs valgrind. For docs/performance.md.
 
-BENCH_BIN     := $(BUILD)/bench/bench
-BENCH_SOURCES := $(sort $(wildcard Bench/*.c))
-BENCH_HEADERS := $(wildcard Bench/*.h)
-BENCH_CFLAGS  := -std=c11 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags libsodium 2>/dev/null)
-OLIC_CLI      ?= $(BUILD)/olic
-CROSS_SIZES   ?= $(BUILD)/cross/sizes.json
+BENCH_BIN       := $(BUILD)/bench/bench
+BENCH_COUNT_BIN := $(BUILD)/bench/count
+BENCH_SOURCES   := $(sort $(wildcard Bench/*.c))
+BENCH_HEADERS   := $(wildcard Bench/*.h)
+BENCH_CFLAGS    := -std=c11 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags libsodium 2>/dev/null)
+OLIC_CLI        ?= $(BUILD)/olic
+CROSS_SIZES     ?= $(BUILD)/cross/sizes.json
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-instructions
 
 $(BENCH_BIN): $(BENCH_SOURCES) $(BENCH_HEADERS) $(BUILD)/libolic.a include/olic.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) $(BENCH_SOURCES) -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
 
-bench-build: $(BENCH_BIN)
+# -g only names the scenario functions for callgrind; the code is the same.
+$(BENCH_COUNT_BIN): Bench/instructions/count.c Bench/fixtures.c Bench/fixtures.h $(BUILD)/libolic.a include/olic.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -g Bench/instructions/count.c Bench/fixtures.c -IBench -Iinclude \
+	  $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+
+bench-build: $(BENCH_BIN) $(BENCH_COUNT_BIN)
 
 # build/olic is brought up to date when some mk file knows how to build it (its
 # rule is another part's; this recipe is expanded after every mk file is read),
@@ -24,5 +33,8 @@ bench-build: $(BENCH_BIN)
 bench: $(BENCH_BIN)
 	$(if $(filter $(OLIC_CLI),$(ALL_TARGETS)),$(MAKE) $(OLIC_CLI))
 	$(BENCH_BIN) $(BUILD)/libolic.a $(OLIC_CLI) $(CROSS_SIZES) $(BUILD)/bench/work $(BUILD)/bench.json
+
+bench-instructions: $(BENCH_COUNT_BIN)
+	Bench/instructions/count.sh $(BENCH_COUNT_BIN) $(BUILD)/bench/instructions
 
 TEST_TARGETS += bench-build
