@@ -9,10 +9,11 @@ struct Batch: ParsableCommand {
     discussion: """
       The CSV starts with the header line device_id,license_id,allowance (optionally \
       ,min_firmware) and has one row per device with those values; blank lines and lines \
-      starting with # are skipped. Every row is checked before anything is signed, and \
-      the files are moved into DIR only after all of them are written and flushed, so a \
-      failed run leaves no license files behind; existing files of the same name are \
-      replaced. A progress bar is drawn on stderr when it is a terminal.
+      starting with # are skipped; a device may appear once. Every row is checked before \
+      anything is signed. Licenses are signed on --jobs threads and written to a staging \
+      directory, then flushed once and moved into DIR (a DIR that did not exist appears by \
+      one rename), so a failed run leaves no license files behind; existing files of the \
+      same name are replaced. A progress bar is drawn on stderr when it is a terminal.
 
       Example: olic batch --key regulator.pem --devices fleet.csv --out-dir licenses
       """)
@@ -26,40 +27,26 @@ struct Batch: ParsableCommand {
   @Option(help: ArgumentHelp("Directory for the licenses; created if missing.", valueName: "DIR"))
   var outDir: String
 
+  @Option(help: ArgumentHelp("Signing threads (default: one per processor).", valueName: "N"))
+  var jobs: String?
+
   func run() throws {
     let signer = try KeyFile.loadPrivate(key, what: "--key")
     guard let secretKey = signer.secretKey else { throw Failure("--key: signing needs the private key") }
+    let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
+      ?? ProcessInfo.processInfo.activeProcessorCount
     let rows = try BatchCSV.load(devices)
-    try prepareDirectory()
-
-    let output = StagedOutput()
-    var progress = ProgressBar(total: rows.count)
-    for (index, row) in rows.enumerated() {
-      let fields = licenseFields(
-        device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
-      let blob: [UInt8]
-      switch HostLicense.issue(fields, extra: [], secretKey: secretKey) {
-      case .success(let signed): blob = signed
-      case .failure(let status):
-        throw Failure("--devices \(printable(devices)):\(row.line): cannot encode the license: \(statusName(status))")
-      }
-      try output.stage(blob, to: outDir + "/" + Hex.encode(row.device) + ".olic", mode: 0o644, what: "--out-dir")
-      progress.update(index + 1)
+    let names = rows.map { Hex.encode($0.device) + ".olic" }
+    let output = try BatchOutput(directory: outDir)
+    do throws(Failure) {
+      try BatchSigner(rows: rows, names: names, secretKey: secretKey, devicesPath: devices, output: output)
+        .run(threads: max(1, min(threads, rows.count)))
+      try output.commit(names: names)
+    } catch {
+      output.discard(names: names)
+      throw error
     }
-    try output.commit(replace: true)
-    progress.finish()
     Console.out("wrote \(rows.count) licenses to \(outDir)")
-  }
-
-  private func prepareDirectory() throws(Failure) {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: outDir, isDirectory: &isDirectory) {
-      guard isDirectory.boolValue else { throw Failure("--out-dir: '\(printable(outDir))' is not a directory") }
-      return
-    }
-    guard mkdir(outDir, 0o755) == 0 else {
-      throw Failure("--out-dir: cannot create '\(printable(outDir))': \(errnoText())")
-    }
   }
 }
 

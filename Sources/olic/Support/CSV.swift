@@ -1,6 +1,8 @@
 /// The CSV the tools read (device lists, registries): one record a line, fields
 /// split on commas and trimmed of spaces, no quoting (hex and numbers never need
-/// it), CRLF or LF, blank lines and lines starting with # ignored.
+/// it), CRLF or LF, blank lines and lines starting with # ignored. It works on
+/// bytes, not Characters: a batch CSV has thousands of rows and parsing must
+/// stay small next to signing them.
 struct CSVRow {
   let line: Int
   let fields: [String]
@@ -9,15 +11,25 @@ struct CSVRow {
 enum CSV {
   static func rows(_ text: String) -> [CSVRow] {
     var rows: [CSVRow] = []
+    let bytes = Array(text.utf8)
     var number = 0
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       number += 1
-      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-      let trimmed = line.trimmingSpaces
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-      rows.append(CSVRow(line: number, fields: line.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces) }))
+      let line = trim(raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw)
+      if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+      let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
+        String(decoding: trim($0), as: UTF8.self)
+      }
+      rows.append(CSVRow(line: number, fields: fields))
     }
     return rows
+  }
+
+  private static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    var s = s
+    while let first = s.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { s = s.dropFirst() }
+    while let last = s.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { s = s.dropLast() }
+    return s
   }
 }
 

@@ -6,7 +6,13 @@ enum Numbers {
     let isHex = text.hasPrefix("0x") || text.hasPrefix("0X")
     let digits = isHex ? Substring(text.dropFirst(2)) : Substring(text)
     let radix = isHex ? 16 : 10
-    let valid = !digits.isEmpty && digits.unicodeScalars.allSatisfy { $0.isASCII && Int(String($0), radix: radix) != nil }
+    let valid = !digits.isEmpty && digits.utf8.allSatisfy { c in
+      switch c {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+      case UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): return isHex
+      default: return false
+      }
+    }
     guard valid else {
       throw Failure("\(what): not a number: '\(printable(text))' (decimal, or hex with 0x)")
     }

@@ -7,9 +7,8 @@ import Foundation
 /// after the data is on disk. A run that fails before `commit` removes its
 /// temporary files, so no half-written output is ever left under a final name.
 ///
-/// Durability costs one flush per commit, not one per file: a batch of thousands
-/// of licenses syncs once (sync) instead of fsyncing each file,
-/// which would cost more than signing them.
+/// Durability costs one flush per commit, not one per file: several files are
+/// flushed by one syncfs rather than an fsync each.
 final class StagedOutput {
   private struct Staged {
     let temporary: String
@@ -92,9 +91,11 @@ final class StagedOutput {
       close(fd)
       return
     }
-    // Many files: one sync(2) writes them all out (Linux waits for it to finish),
-    // where an fsync per file would cost more than signing them.
-    sync()
+    // Several files: one syncfs writes them all out, where an fsync each would
+    // cost a journal commit each.
+    for directory in directories() where !FileSystem.sync(directory) {
+      throw Failure("cannot flush '\(printable(directory))': \(errnoText())")
+    }
   }
 
   /// The renames are durable once their directories are.

@@ -1,0 +1,117 @@
+import Foundation
+
+/// The output directory of `olic batch`, filled all at once or not at all.
+///
+/// Every license is first written into a private staging directory; nothing
+/// appears under its final name until every file is written and flushed. When
+/// DIR does not exist yet, the staging directory is a sibling and becomes DIR by
+/// one rename; when DIR exists, staging is a hidden directory inside it and each
+/// file is renamed into place (replacing a file of the same name).
+///
+/// Cost per license is one create, one write, one close (and one rename into an
+/// existing DIR): no temporary name per file, no fsync per file. Durability is one
+/// syncfs of the file system before the renames. Writes are safe from several
+/// threads: the object holds only constants.
+final class BatchOutput: Sendable {
+  let directory: String
+  let staging: String
+  /// DIR did not exist: staging becomes DIR by one rename.
+  let fresh: Bool
+
+  init(directory: String) throws(Failure) {
+    let trimmed = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    self.directory = trimmed
+    var st = stat()
+    let exists = stat(trimmed, &st) == 0
+    if exists, (st.st_mode & S_IFMT) != S_IFDIR {
+      throw Failure("--out-dir: '\(printable(directory))' is not a directory")
+    }
+    fresh = !exists
+    let url = URL(fileURLWithPath: trimmed)
+    let template = fresh
+      ? url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".olic-batch-XXXXXX"
+      : trimmed + "/.olic-batch-XXXXXX"
+    var bytes = Array(template.utf8CString)
+    let made = bytes.withUnsafeMutableBufferPointer { b -> Bool in
+      guard let base = b.baseAddress else { return false }
+      return mkdtemp(base) != nil
+    }
+    guard made else {
+      throw Failure("--out-dir: cannot create a staging directory for '\(printable(directory))': \(errnoText())")
+    }
+    staging = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    if fresh { _ = chmod(staging, 0o755) }
+  }
+
+  /// Writes one staged file; `name` is a plain file name.
+  func write(_ bytes: [UInt8], name: String) throws(Failure) {
+    let path = staging + "/" + name
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw Failure("--out-dir: cannot create \(printable(name)): \(errnoText())") }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { b -> Int in
+        guard let base = b.baseAddress else { return 0 }
+        return Glibc.write(fd, base + written, b.count - written)
+      }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else {
+        let reason = errnoText()
+        close(fd)
+        throw Failure("--out-dir: cannot write \(printable(name)): \(reason)")
+      }
+      written += n
+    }
+    guard close(fd) == 0 else { throw Failure("--out-dir: cannot write \(printable(name)): \(errnoText())") }
+  }
+
+  /// Flushes the staged files, then puts them in place.
+  func commit(names: [String]) throws(Failure) {
+    guard FileSystem.sync(staging) else { throw Failure("--out-dir: cannot flush '\(printable(staging))': \(errnoText())") }
+    if fresh {
+      guard rename(staging, directory) == 0 else {
+        throw Failure("--out-dir: cannot move the licenses to '\(printable(directory))': \(errnoText())")
+      }
+      FileSystem.syncDirectory(URL(fileURLWithPath: directory).deletingLastPathComponent().path)
+      return
+    }
+    for name in names {
+      guard rename(staging + "/" + name, directory + "/" + name) == 0 else {
+        throw Failure("--out-dir: cannot move \(printable(name)) into '\(printable(directory))': \(errnoText())")
+      }
+    }
+    rmdir(staging)
+    FileSystem.syncDirectory(directory)
+  }
+
+  /// Removes the staged files and the staging directory (after a failure).
+  func discard(names: [String]) {
+    for name in names { unlink(staging + "/" + name) }
+    rmdir(staging)
+  }
+}
+
+enum FileSystem {
+  /// syncfs(2) on the file system holding `path`: one flush for every staged file.
+  /// Glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does not
+  /// set, so it is looked up by name; sync(2) is the portable fallback.
+  static func sync(_ path: String) -> Bool {
+    typealias SyncFS = @convention(c) (Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else {
+      Glibc.sync()
+      return true
+    }
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0
+  }
+
+  /// Makes renames in `directory` durable.
+  static func syncDirectory(_ directory: String) {
+    let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    close(fd)
+  }
+}
