@@ -34,6 +34,6 @@ install: $(BUILD)/libolic.a include/olic.h
 # Installs into a fresh prefix and builds an outside program from it with
 # nothing but pkg-config, as a vendor would.
 test-install: $(BUILD)/libolic.a
-	MAKE="$(MAKE)" Tests/install/run.sh
+	Tests/install/run.sh
 
 TEST_TARGETS += test-install

@@ -10,7 +10,9 @@ prefix=$(mktemp -d "${TMPDIR:-/tmp}/olic-prefix.XXXXXX")
 trap 'rm -rf "$prefix"' EXIT
 fail() { echo "FAIL test-install: $*" >&2; exit 1; }
 
-${MAKE:-make} -C "$repo" --no-print-directory install PREFIX="$prefix" >/dev/null
+# A plain make, not the caller's flags: under `make -n test` this script does not
+# run at all, and a -j or -k from outside has nothing to do with one install.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$repo" --no-print-directory install PREFIX="$prefix" >/dev/null
 
 for f in include/olic.h lib/libolic.a lib/pkgconfig/olic.pc; do
   [ -f "$prefix/$f" ] || fail "$f not installed"
