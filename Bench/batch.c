@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,17 +140,26 @@ static int collect_messages(const char *dir, const uint8_t pk[32], message *msgs
   return rc;
 }
 
-static void remove_dir(const char *dir) {
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st, (void)type, (void)ftw;
+  remove(path);
+  return 0;
+}
+
+/* Removes `dir` and everything in it, staging directories a failed run may
+   have left included; never follows a symlink out of it. */
+static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+/* Visible files in `dir`, or -1 if it cannot be read. */
+static long count_files(const char *dir) {
   DIR *d = opendir(dir);
-  if (!d) return;
+  if (!d) return -1;
+  long n = 0;
   struct dirent *e;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue;
-    char path[4096];
-    if (join(path, sizeof path, dir, e->d_name)) unlink(path);
-  }
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.') n++;
   closedir(d);
-  rmdir(dir);
+  return n;
 }
 
 static double sign_all(const message *msgs, size_t n, const uint8_t sk[64]) {
@@ -213,17 +223,22 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   size_t n = 0;
   for (size_t s = 0; s < BATCH_SAMPLES; s++) {
     /* Absent, as in a first run: the CLI creates it (issue 3 allows either). */
-    remove_dir(out_dir);
+    remove_tree(out_dir);
     int exit_code;
     batch_s[s] = run_batch(olic, key_path, csv_path, out_dir, log_path, &exit_code);
     if (batch_s[s] < 0) {
       say(out->note, sizeof out->note, "olic batch exited with %d (see %s)", exit_code, log_path);
       goto done;
     }
-    /* The first run supplies the messages; later runs must produce the same
-       count, which the next collect would catch, so check only once. */
+    /* The first run's licenses are read back and checked one by one, and are
+       the messages the bare loop signs; later runs must write as many. */
     if (s == 0 && collect_messages(out_dir, key.public_key, msgs, &n, out->note, sizeof out->note))
       goto done;
+    if (count_files(out_dir) != LICENSES) {
+      say(out->note, sizeof out->note, "olic batch run %zu wrote %ld files for %d rows", s + 1,
+          count_files(out_dir), LICENSES);
+      goto done;
+    }
     sign_s[s] = sign_all(msgs, n, key.secret_key);
   }
   out->batch_s = bench_median(batch_s, BATCH_SAMPLES);
@@ -234,7 +249,6 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   out->measured = true;
   out->failed = false;
 done:
-  remove_dir(out_dir);
-  rmdir(scratch);
+  remove_tree(scratch);
   free(msgs);
 }
