@@ -75,10 +75,24 @@ final class BatchOutput: Sendable {
       FileSystem.syncDirectory(URL(fileURLWithPath: directory).deletingLastPathComponent().path)
       return
     }
+    // Refuse before moving anything: a rename that fails halfway would leave a
+    // partial batch. A file may be replaced; anything else in the way may not.
     for name in names {
-      guard rename(staging + "/" + name, directory + "/" + name) == 0 else {
-        throw Failure("--out-dir: cannot move \(printable(name)) into '\(printable(directory))': \(errnoText())")
+      var st = stat()
+      let target = directory + "/" + name
+      if lstat(target, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        throw Failure("--out-dir: cannot replace '\(printable(target))': it is not a regular file")
       }
+    }
+    var placed: [String] = []
+    for name in names {
+      let target = directory + "/" + name
+      guard rename(staging + "/" + name, target) == 0 else {
+        let reason = errnoText()
+        for path in placed { unlink(path) }
+        throw Failure("--out-dir: cannot move \(printable(name)) into '\(printable(directory))': \(reason)")
+      }
+      placed.append(target)
     }
     rmdir(staging)
     FileSystem.syncDirectory(directory)
