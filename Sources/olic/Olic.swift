@@ -11,20 +11,28 @@ struct Olic: ParsableCommand {
       Ed25519 keys, signs licenses, reads device requests, and runs the firmware's own \
       license check (libolic's olic_check) against a device state you describe.
 
-      Formats, one rule each (the spec is shared/spec/olic-v1.md):
-        license   Little-endian blob of 136 to 1024 bytes: header, key_id, device_id, \
-      license_id, allowance, min_firmware_version, flags, extensions, then the Ed25519 signature \
-      over every byte before it.
-        request   Fixed 184-byte blob a device signs with its own key, reporting its state \
-      and asking for the license that answers its request_sequence.
-        key_id    First 8 bytes of BLAKE2b-256 of the 32-byte public key; a device looks \
-      its trusted key up by it.
-        extension TLVs in strictly ascending type order; bit 15 of the type marks one \
-      critical, which a device that does not know it must refuse. VALIDITY (0x8001) bounds \
-      installation in Unix seconds; BIND_REQUEST (0x8002) ties a license to one request.
-        keys      PEM as openssl writes it: private keys PKCS#8, public keys SPKI.
-        times     Unix seconds or RFC 3339 (2026-01-31T12:00:00Z).
-        numbers   Decimal, or hex with 0x.
+      The formats, one rule each (shared/spec/olic-v1.md has the byte tables):
+
+      license: a little-endian blob of 136 to 1024 bytes (header, key_id, device_id, \
+      license_id, allowance, min_firmware_version, flags, extensions), ending in the \
+      Ed25519 signature over every byte before it.
+
+      request: a fixed 184-byte blob that a device signs with its own key, reporting its \
+      state and asking for the license that answers its request_sequence.
+
+      key_id: the first 8 bytes of BLAKE2b-256 of the 32-byte public key; a device finds \
+      the trusted key that signed a license by it.
+
+      extensions: TLVs in strictly ascending type order; bit 15 of the type marks one \
+      critical, and a device that does not know a critical type refuses the license. \
+      VALIDITY (0x8001) bounds installation in Unix seconds, BIND_REQUEST (0x8002) ties \
+      a license to one request of the device.
+
+      keys: PEM as openssl writes it, private keys PKCS#8 and public keys SPKI.
+
+      times: Unix seconds, or RFC 3339 (2026-01-31T12:00:00Z).
+
+      numbers: decimal, or hex with 0x; ids and keys: hex.
 
       Exit status: 0 success; 1 bad input, a failed operation, or a check that did not \
       pass (one line on stderr says which file or argument and why); 2 usage error.

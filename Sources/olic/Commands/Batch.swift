@@ -15,7 +15,7 @@ struct Batch: ParsableCommand {
       one rename), so a failed run leaves no license files behind; existing files of the \
       same name are replaced. A progress bar is drawn on stderr when it is a terminal.
 
-      Example: olic batch --key regulator.pem --devices fleet.csv --out-dir licenses
+      Example: olic batch --key reg.pem --devices fleet.csv --out-dir licenses
       """)
 
   @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))

@@ -14,7 +14,7 @@ struct Inspect: ParsableCommand {
       names another key, else the Ed25519 verdict. --json prints one object with the same \
       keys, integers as numbers and bytes as hex. Exits 0 when every verdict shown is OLIC_OK.
 
-      Example: olic inspect dev.olic --json --trusted-key regulator.pub.pem
+      Example: olic inspect dev.olic --json --trusted-key reg.pub.pem
       """)
 
   @Argument(help: ArgumentHelp("A license or request file.", valueName: "FILE"))

@@ -23,8 +23,8 @@ struct Issue: ParsableCommand {
       replaces an existing file.
 
       Examples:
-        olic issue --key regulator.pem --device 3f…(64 hex) --license-id 1 --allowance 1000000 --out dev.olic
-        olic issue --key regulator.pem --from-request dev.req --registry devices.csv --allowance 1000000 --out dev.olic
+        olic issue --key reg.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --out dev.olic
+        olic issue --key reg.pem --from-request dev.req --registry reg.csv --allowance 10000 --out dev.olic
       """)
 
   @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))

@@ -10,7 +10,7 @@ struct Keygen: ParsableCommand {
       from the operating system's CSPRNG. Existing files are never overwritten, and either \
       both files appear or neither does.
 
-      Example: olic keygen --out regulator
+      Example: olic keygen --out reg
       """)
 
   @Option(help: ArgumentHelp("Path prefix of the two key files.", valueName: "PREFIX"))

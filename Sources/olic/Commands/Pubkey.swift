@@ -10,7 +10,7 @@ struct Pubkey: ParsableCommand {
       trusted-key table (olic_config.trusted_keys). --key-id prints the first 8 bytes of \
       BLAKE2b-256 of the key, the id a license names its signer by.
 
-      Example: olic pubkey regulator.pub.pem --c-array
+      Example: olic pubkey reg.pub.pem --c-array
       """)
 
   enum Format: EnumerableFlag {

@@ -15,7 +15,7 @@ struct Verify: ParsableCommand {
       last. Every state option defaults to 0, as on a fresh device; --now 0 means no trusted \
       time, so a license with VALIDITY gets OLIC_ERR_NO_TIME. Exits 0 only for OLIC_OK.
 
-      Example: olic verify --trusted-key regulator.pub.pem --device 3f…(64 hex) --now 2026-01-31T12:00:00Z dev.olic
+      Example: olic verify --trusted-key reg.pub.pem --device $DEVICE_ID --now 1767225600 dev.olic
       """)
 
   @Option(
