@@ -22,9 +22,6 @@ RV64_CFLAGS := --specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany
 BAREMETAL_C := $(filter-out %/sodium_min_check.c,$(wildcard Sources/BareMetal/*.c))
 BAREMETAL_OBJECTS := $(patsubst Sources/BareMetal/%.c,$(QEMU_DIR)/obj/%.o,$(BAREMETAL_C)) \
   $(QEMU_DIR)/obj/start.o $(QEMU_DIR)/obj/blobs.o
-# Keys and licenses: made by olic keygen / olic issue (scripts/gen-blobs.sh),
-# or by the stand-in licgen where the CLI's build rule (mk/cli.mk) is absent.
-QEMU_BLOB_TOOL := $(if $(wildcard mk/cli.mk),$(BUILD)/olic,$(QEMU_DIR)/licgen)
 
 .PHONY: qemu test-qemu qemu-deps
 
@@ -65,12 +62,10 @@ $(QEMU_DIR)/sodium_min_check.ok: Sources/BareMetal/sodium_min_check.c \
 	$(RV64_CC) $(RV64_CFLAGS) -I$(RV64_SODIUM_DIR)/src/src/libsodium/include -fsyntax-only $<
 	@touch $@
 
-$(QEMU_DIR)/licgen: Sources/BareMetal/host/licgen.c $(BUILD)/libolic.a | deps
+# Keys and licenses, made by olic keygen / olic issue (mk/cli.mk builds it).
+$(QEMU_DIR)/blobs.c: Sources/BareMetal/scripts/gen-blobs.sh $(BUILD)/olic
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
-
-$(QEMU_DIR)/blobs.c: Sources/BareMetal/scripts/gen-blobs.sh $(QEMU_BLOB_TOOL)
-	Sources/BareMetal/scripts/gen-blobs.sh $(QEMU_DIR) $(QEMU_BLOB_TOOL)
+	Sources/BareMetal/scripts/gen-blobs.sh $(QEMU_DIR) $(BUILD)/olic
 
 $(QEMU_DIR)/obj/%.o: Sources/BareMetal/%.c $(wildcard Sources/BareMetal/*.h) include/olic.h \
     Sources/CSodium/bare/olic_sodium_min.h | qemu-deps
