@@ -68,6 +68,36 @@ void bench_pair(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples
   *median_b = bench_median(vb, samples);
 }
 
+void bench_pair_alternating(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples,
+                            uint64_t target_ns, double *median_a, double *median_b,
+                            double *median_ratio) {
+  if (samples > BENCH_MAX_SAMPLES) samples = BENCH_MAX_SAMPLES;
+  double va[BENCH_MAX_SAMPLES], vb[BENCH_MAX_SAMPLES], ratio[BENCH_MAX_SAMPLES];
+  uint64_t ia = bench_calibrate(a, arg_a, target_ns);
+  uint64_t ib = bench_calibrate(b, arg_b, target_ns);
+  uint64_t iters = ia > ib ? ia : ib;
+  for (size_t i = 0; i < samples; i++) {
+    uint64_t sum_a = 0, sum_b = 0;
+    for (uint64_t j = 0; j < iters; j++) {
+      /* Which goes first alternates too, so neither always runs on the
+         caches the other just warmed. */
+      uint64_t t0 = bench_now_ns();
+      if (j % 2) a(arg_a); else b(arg_b);
+      uint64_t t1 = bench_now_ns();
+      if (j % 2) b(arg_b); else a(arg_a);
+      uint64_t t2 = bench_now_ns();
+      sum_a += j % 2 ? t1 - t0 : t2 - t1;
+      sum_b += j % 2 ? t2 - t1 : t1 - t0;
+    }
+    va[i] = (double)sum_a / (double)iters;
+    vb[i] = (double)sum_b / (double)iters;
+    ratio[i] = va[i] / vb[i];
+  }
+  if (median_ratio) *median_ratio = bench_median(ratio, samples);
+  *median_a = bench_median(va, samples);
+  *median_b = bench_median(vb, samples);
+}
+
 double bench_single(bench_op op, void *arg, size_t samples, uint64_t target_ns) {
   if (samples > BENCH_MAX_SAMPLES) samples = BENCH_MAX_SAMPLES;
   double v[BENCH_MAX_SAMPLES];

@@ -36,6 +36,16 @@ double bench_sample(bench_op op, void *arg, uint64_t iters);
 void bench_pair(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples,
                 uint64_t target_ns, double *median_a, double *median_b, double *median_ratio);
 
+/* Like bench_pair, for two operations of similar cost that are long next to a
+   clock read (tens of microseconds): within each sample the calls alternate
+   a, b, a, b... and each call is timed on its own, so both sides of every
+   sample see the same machine, call for call. A sample is still `iters` calls
+   of each, ~target_ns long. Each call's time includes one clock read (~20 ns),
+   on both sides alike. */
+void bench_pair_alternating(bench_op a, void *arg_a, bench_op b, void *arg_b, size_t samples,
+                            uint64_t target_ns, double *median_a, double *median_b,
+                            double *median_ratio);
+
 /* Median ns per call of one operation. */
 double bench_single(bench_op op, void *arg, size_t samples, uint64_t target_ns);
 

@@ -60,7 +60,7 @@ int bench_scaling(scaling_results *out) {
       return -1;
     check_arg c = {&dev.ctx, &license};
     verify_arg v = {&license, signer.public_key};
-    bench_pair(op_check, &c, op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
+    bench_pair_alternating(op_check, &c, op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
                &out->size_check_ns[i], &out->size_verify_ns[i], NULL);
     out->size_parse_ns[i] = bench_single(op_parse, &license, SCALE_SAMPLES, SCALE_SAMPLE_NS);
   }
@@ -75,7 +75,7 @@ int bench_scaling(scaling_results *out) {
       return -1;
     check_arg valid = {&dev.ctx, &license}, refused = {&dev.ctx, &unknown};
     verify_arg v = {&license, signer.public_key};
-    bench_pair(op_check, &valid, op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
+    bench_pair_alternating(op_check, &valid, op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
                &out->key_check_ns[k - 1], &out->key_verify_ns[k - 1], NULL);
     out->key_unknown_ns[k - 1] = bench_single(op_check, &refused, SCALE_SAMPLES, SCALE_SAMPLE_NS);
   }
