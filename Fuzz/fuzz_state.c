@@ -107,14 +107,26 @@ static void reboot(world *w) {
   ORACLE(s == OLIC_OK, "reboot: olic_init says %s", olic_status_name(s));
 }
 
+/* Whether the last operation must be followed by a reboot that may find either
+   state: a power cut in its write, or a write that reported failure but left the
+   whole new record in NVM (its old tail happened to match). In the second case
+   the context rightly keeps the old state while NVM holds the new one, so only a
+   reboot tells which one the device has. */
+static bool lost_power(const world *w) {
+  return w->nvm.cut_happened && (w->power_cut_armed || w->nvm.cut_complete);
+}
+
 /* Ends one operation: a power cut during it means a reboot that must find the
    state before or after it; otherwise the model's prediction must hold. */
 static void settle(world *w, const olic_state_info *before, const olic_state_info *after,
                    olic_status status, olic_status expected, uint32_t writes, uint64_t allowance) {
   bool changed = expected == OLIC_OK;
   TRACE("  -> %s (model: %s)%s\n", olic_status_name(status), olic_status_name(expected),
-        !w->nvm.cut_happened ? "" : w->power_cut_armed ? ", power cut in its write" : ", its write failed");
-  if (w->nvm.cut_happened && w->power_cut_armed) {
+        !w->nvm.cut_happened       ? ""
+        : w->power_cut_armed       ? ", power cut in its write"
+        : w->nvm.cut_complete      ? ", its write failed but landed whole"
+                                   : ", its write failed");
+  if (lost_power(w)) {
     w->nvm.cut_happened = false;
     ORACLE(changed, "a refused call (%s) wrote to storage", olic_status_name(expected));
     ORACLE(status == (w->nvm.cut_reports_ok ? OLIC_OK : OLIC_ERR_STORAGE),
@@ -236,8 +248,8 @@ static void op_reserve(world *w, reader *r) {
   uint32_t writes = w->nvm.writes;
   uint64_t granted = 12345;
   olic_status s = olic_reserve(&w->ctx, want, &granted);
-  bool cut = w->nvm.cut_happened && w->power_cut_armed;
-  bool failed_write = w->nvm.cut_happened && !w->power_cut_armed;
+  bool cut = lost_power(w);
+  bool failed_write = w->nvm.cut_happened && !cut;
   settle(w, &before, &after, s, expected, writes, 0);
   if (cut) return; /* the power went: nothing was granted, whatever the call said */
   if (s == OLIC_OK && !failed_write) {

@@ -30,6 +30,7 @@ static int ram_write(void *ctx, uint32_t offset, const void *buf, uint32_t len) 
     memcpy(r->bytes + offset, buf, n);
     r->cut_armed = false;
     r->cut_happened = true;
+    r->cut_complete = memcmp(r->bytes + offset, buf, len) == 0;
     return r->cut_reports_ok ? 0 : -1;
   }
   memcpy(r->bytes + offset, buf, len);
@@ -52,6 +53,7 @@ void ram_storage_arm_cut(ram_storage *r, uint32_t nth, uint32_t prefix, bool rep
   r->cut_prefix = prefix;
   r->cut_reports_ok = reports_ok;
   r->cut_happened = false;
+  r->cut_complete = false;
 }
 
 void ram_storage_disarm(ram_storage *r) { r->cut_armed = false; }

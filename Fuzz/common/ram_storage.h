@@ -25,6 +25,8 @@ typedef struct ram_storage {
   uint32_t cut_prefix;      /* bytes of the new data that land (clamped to len) */
   bool cut_reports_ok;      /* the torn write returns 0 instead of -1 */
   bool cut_happened;        /* set when the armed cut fired */
+  bool cut_complete;        /* ...and the bytes it left equal the whole new data: the old
+                               tail happened to match, so the write in fact completed */
   bool fail_reads;          /* every read returns -1 */
 } ram_storage;
 
