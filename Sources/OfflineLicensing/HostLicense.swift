@@ -20,28 +20,48 @@
     /// every byte before the signature with `secretKey` (libsodium's seed || public
     /// key). key_id is taken from the secret key's public half, so a license can
     /// never name one key and be signed by another. Fails with the encoder's status,
-    /// or OLIC_ERR_CRYPTO if signing failed.
+    /// OLIC_ERR_ARGUMENT for a key of the wrong size, or OLIC_ERR_CRYPTO if signing failed.
     public static func issue(
       _ fields: olic_license, extra: [Extension], secretKey: [UInt8]
     ) -> Result<[UInt8], olic_status> {
-      guard secretKey.count == Int(OLIC_SECRET_KEY_SIZE) else { return .failure(OLIC_ERR_ARGUMENT) }
-      var fields = fields
-      let publicKey = Array(secretKey[Int(OLIC_PUBLIC_KEY_SIZE)...])
-      guard let keyId = keyId(publicKey) else { return .failure(OLIC_ERR_CRYPTO) }
-      withUnsafeMutableBytes(of: &fields.key_id) { $0.copyBytes(from: keyId) }
+      guard let issuer = Issuer(secretKey: secretKey) else { return .failure(OLIC_ERR_ARGUMENT) }
+      return issuer.issue(fields, extra: extra)
+    }
 
-      var blob = [UInt8](repeating: 0, count: Int(OLIC_LICENSE_MAX_SIZE))
-      var length = 0
-      let status = encode(fields, extra: extra, into: &blob, length: &length)
-      guard status == OLIC_OK else { return .failure(status) }
-      blob.removeSubrange(length...)
+    /// One signing key, prepared once for many licenses (olic batch): key_id is
+    /// hashed and libsodium initialised here, not per license. Safe to share
+    /// between threads: it holds only constants.
+    public struct Issuer: Sendable {
+      private let secretKey: [UInt8]
+      private let keyId: [UInt8]
 
-      let signedLength = length - Int(OLIC_SIGNATURE_SIZE)
-      guard let signature = HostCrypto.sign(Array(blob[..<signedLength]), secretKey: secretKey) else {
-        return .failure(OLIC_ERR_CRYPTO)
+      public init?(secretKey: [UInt8]) {
+        guard secretKey.count == Int(OLIC_SECRET_KEY_SIZE), Crypto.initialise(),
+          let id = HostLicense.keyId(Array(secretKey[Int(OLIC_PUBLIC_KEY_SIZE)...]))
+        else { return nil }
+        self.secretKey = secretKey
+        self.keyId = id
       }
-      blob.replaceSubrange(signedLength..<length, with: signature)
-      return .success(blob)
+
+      public func issue(_ fields: olic_license, extra: [Extension]) -> Result<[UInt8], olic_status> {
+        var fields = fields
+        withUnsafeMutableBytes(of: &fields.key_id) { $0.copyBytes(from: keyId) }
+        var blob = [UInt8](repeating: 0, count: Int(OLIC_LICENSE_MAX_SIZE))
+        var length = 0
+        let status = HostLicense.encode(fields, extra: extra, into: &blob, length: &length)
+        guard status == OLIC_OK else { return .failure(status) }
+        // Sign in place: the message is blob[0, length - 64), the signature its tail.
+        let signedLength = length - Wire.signatureSize
+        let signed = blob.withUnsafeMutableBytes { b -> Bool in
+          secretKey.withUnsafeBytes { sk -> Bool in
+            guard let base = b.baseAddress, let key = sk.baseAddress else { return false }
+            return Crypto.sign(message: base, length: signedLength, secretKey: key, into: base + signedLength)
+          }
+        }
+        guard signed else { return .failure(OLIC_ERR_CRYPTO) }
+        blob.removeSubrange(length...)
+        return .success(blob)
+      }
     }
 
     /// key_id of a 32-byte public key, by the core's olic_key_id.
@@ -70,7 +90,7 @@
 
     /// Runs olic_encode_license with every caller value laid out in one buffer, so
     /// that the pointers in the extension table stay valid for the whole call.
-    private static func encode(
+    fileprivate static func encode(
       _ fields: olic_license, extra: [Extension], into blob: inout [UInt8], length: inout Int
     ) -> olic_status {
       let values = extra.flatMap(\.value)

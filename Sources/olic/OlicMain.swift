@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 
 /// Runs the command tree with olic's exit codes: 0 success, 1 bad input or a
 /// failed check (one stderr line), 2 usage errors. argument-parser exits 64
@@ -18,7 +18,7 @@ enum OlicMain {
     } catch {
       let code = Olic.exitCode(for: error)
       if code == .validationFailure {
-        FileHandle.standardError.write(Data((Olic.fullMessage(for: error) + "\n").utf8))
+        Console.write(Olic.fullMessage(for: error) + "\n", to: STDERR_FILENO)
         exit(2)
       }
       Olic.exit(withError: error)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import COlic
-import Foundation
+import Glibc
 import OfflineLicensing
 
 struct Batch: ParsableCommand {
@@ -32,14 +32,16 @@ struct Batch: ParsableCommand {
 
   func run() throws {
     let signer = try KeyFile.loadPrivate(key, what: "--key")
-    guard let secretKey = signer.secretKey else { throw Failure("--key: signing needs the private key") }
+    guard let secretKey = signer.secretKey, let issuer = HostLicense.Issuer(secretKey: secretKey) else {
+      throw Failure("--key: cannot prepare the key for signing")
+    }
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
-      ?? ProcessInfo.processInfo.activeProcessorCount
+      ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let rows = try BatchCSV.load(devices)
     let names = rows.map { Hex.encode($0.device) + ".olic" }
     let output = try BatchOutput(directory: outDir)
     do throws(Failure) {
-      try BatchSigner(rows: rows, names: names, secretKey: secretKey, devicesPath: devices, output: output)
+      try BatchSigner(rows: rows, names: names, issuer: issuer, devicesPath: devices, output: output)
         .run(threads: max(1, min(threads, rows.count)))
       try output.commit(names: names)
     } catch {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// PEM as openssl writes it (RFC 7468): a BEGIN line, the DER in base64 lines of
 /// 64 characters, an END line, each ending in a newline.
 enum PEM {
@@ -9,7 +7,7 @@ enum PEM {
   }
 
   static func encode(label: String, der: [UInt8]) -> String {
-    let base64 = Data(der).base64EncodedString()
+    let base64 = Base64.encode(der)
     var lines = ["-----BEGIN \(label)-----"]
     var rest = Substring(base64)
     while !rest.isEmpty {
@@ -34,9 +32,9 @@ enum PEM {
       throw Failure("\(what): PEM block '\(printable(label))' has no END line")
     }
     let body = lines[(begin + 1)..<end].joined()
-    guard !body.contains(":"), let data = Data(base64Encoded: body), !data.isEmpty else {
+    guard let data = Base64.decode(body), !data.isEmpty else {
       throw Failure("\(what): PEM block '\(printable(label))' is not valid base64")
     }
-    return Block(label: label, der: [UInt8](data))
+    return Block(label: label, der: data)
   }
 }

@@ -1,13 +1,24 @@
-import Foundation
+import Glibc
 
 /// stdout for results, stderr for the one line that explains a failure.
 enum Console {
-  static func out(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-  }
+  static func out(_ line: String) { write(line + "\n", to: STDOUT_FILENO) }
 
-  static func error(_ line: String) {
-    FileHandle.standardError.write(Data(("olic: " + line + "\n").utf8))
+  static func error(_ line: String) { write("olic: " + line + "\n", to: STDERR_FILENO) }
+
+  /// The whole text, retrying short writes; a closed pipe is not worth a crash.
+  static func write(_ text: String, to fd: Int32) {
+    let bytes = Array(text.utf8)
+    var done = 0
+    while done < bytes.count {
+      let n = bytes.withUnsafeBytes { b -> Int in
+        guard let base = b.baseAddress else { return 0 }
+        return Glibc.write(fd, base + done, b.count - done)
+      }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { return }
+      done += n
+    }
   }
 
   static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -34,11 +45,11 @@ struct ProgressBar {
     let filled = percent * width / 100
     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
     let padded = String(repeating: " ", count: max(0, 3 - String(percent).count)) + String(percent)
-    FileHandle.standardError.write(Data("\r[\(bar)] \(padded)% \(done)/\(total)".utf8))
+    Console.write("\r[\(bar)] \(padded)% \(done)/\(total)", to: STDERR_FILENO)
   }
 
   func finish() {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\n".utf8))
+    Console.write("\n", to: STDERR_FILENO)
   }
 }

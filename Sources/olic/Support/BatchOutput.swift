@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The output directory of `olic batch`, filled all at once or not at all.
 ///
@@ -19,7 +19,7 @@ final class BatchOutput: Sendable {
   let fresh: Bool
 
   init(directory: String) throws(Failure) {
-    let trimmed = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    let trimmed = Paths.withoutTrailingSlashes(directory)
     self.directory = trimmed
     var st = stat()
     let exists = stat(trimmed, &st) == 0
@@ -27,9 +27,8 @@ final class BatchOutput: Sendable {
       throw Failure("--out-dir: '\(printable(directory))' is not a directory")
     }
     fresh = !exists
-    let url = URL(fileURLWithPath: trimmed)
     let template = fresh
-      ? url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".olic-batch-XXXXXX"
+      ? Paths.directory(of: trimmed) + "/." + Paths.lastComponent(of: trimmed) + ".olic-batch-XXXXXX"
       : trimmed + "/.olic-batch-XXXXXX"
     var bytes = Array(template.utf8CString)
     let made = bytes.withUnsafeMutableBufferPointer { b -> Bool in
@@ -72,7 +71,7 @@ final class BatchOutput: Sendable {
       guard rename(staging, directory) == 0 else {
         throw Failure("--out-dir: cannot move the licenses to '\(printable(directory))': \(errnoText())")
       }
-      FileSystem.syncDirectory(URL(fileURLWithPath: directory).deletingLastPathComponent().path)
+      FileSystem.syncDirectory(Paths.directory(of: directory))
       return
     }
     // Refuse before moving anything: a rename that fails halfway would leave a

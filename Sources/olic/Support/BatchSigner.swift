@@ -1,5 +1,5 @@
 import COlic
-import Foundation
+import Dispatch
 import OfflineLicensing
 import Synchronization
 
@@ -12,7 +12,7 @@ import Synchronization
 struct BatchSigner: Sendable {
   let rows: [BatchRow]
   let names: [String]
-  let secretKey: [UInt8]
+  let issuer: HostLicense.Issuer
   let devicesPath: String
   let output: BatchOutput
 
@@ -49,7 +49,7 @@ struct BatchSigner: Sendable {
     let row = rows[index]
     let fields = licenseFields(
       device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
-    switch HostLicense.issue(fields, extra: [], secretKey: secretKey) {
+    switch issuer.issue(fields, extra: []) {
     case .success(let blob):
       try output.write(blob, name: names[index])
     case .failure(let status):

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 enum FileExists {
   /// True for anything at `path`, a dangling symlink included (it would be written through).

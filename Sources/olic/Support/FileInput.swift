@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Reading input files, with one error line that names the file and the reason.
 enum FileInput {

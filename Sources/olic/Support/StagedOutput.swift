@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Output files that appear whole or not at all.
 ///
@@ -22,9 +22,8 @@ final class StagedOutput {
 
   /// Writes `bytes` to a temporary file that `commit` will move to `path`.
   func stage(_ bytes: [UInt8], to path: String, mode: mode_t, what: String) throws(Failure) {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent().path
-    var template = Array("\(directory)/.\(url.lastPathComponent).XXXXXX".utf8CString)
+    let directory = Paths.directory(of: path)
+    var template = Array("\(directory)/.\(Paths.lastComponent(of: path)).XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { b -> Int32 in
       guard let base = b.baseAddress else { return -1 }
       return mkstemp(base)
@@ -113,7 +112,7 @@ final class StagedOutput {
     var seen = Set<String>()
     var ordered: [String] = []
     for file in staged {
-      let directory = URL(fileURLWithPath: file.final).deletingLastPathComponent().path
+      let directory = Paths.directory(of: file.final)
       if seen.insert(directory).inserted { ordered.append(directory) }
     }
     return ordered
