@@ -17,6 +17,9 @@ final class BatchOutput: Sendable {
   let staging: String
   /// DIR did not exist: staging becomes DIR by one rename.
   let fresh: Bool
+  /// The staging directory, open: files are created relative to it, one path
+  /// component to resolve instead of the whole path.
+  private let stagingFD: Int32
 
   init(directory: String) throws(Failure) {
     let trimmed = Paths.withoutTrailingSlashes(directory)
@@ -40,12 +43,19 @@ final class BatchOutput: Sendable {
     }
     staging = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     if fresh { _ = chmod(staging, 0o755) }
+    stagingFD = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard stagingFD >= 0 else {
+      let reason = errnoText()
+      rmdir(staging)
+      throw Failure("--out-dir: cannot open the staging directory '\(printable(staging))': \(reason)")
+    }
   }
+
+  deinit { close(stagingFD) }
 
   /// Writes one staged file; `name` is a plain file name.
   func write(_ bytes: [UInt8], name: String) throws(Failure) {
-    let path = staging + "/" + name
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    let fd = openat(stagingFD, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw Failure("--out-dir: cannot create \(printable(name)): \(errnoText())") }
     var written = 0
     while written < bytes.count {
@@ -66,7 +76,7 @@ final class BatchOutput: Sendable {
 
   /// Flushes the staged files, then puts them in place.
   func commit(names: [String]) throws(Failure) {
-    guard FileSystem.sync(staging) else { throw Failure("--out-dir: cannot flush '\(printable(staging))': \(errnoText())") }
+    guard FileSystem.sync(fd: stagingFD) else { throw Failure("--out-dir: cannot flush '\(printable(staging))': \(errnoText())") }
     if fresh {
       guard rename(staging, directory) == 0 else {
         throw Failure("--out-dir: cannot move the licenses to '\(printable(directory))': \(errnoText())")
@@ -105,19 +115,23 @@ final class BatchOutput: Sendable {
 }
 
 enum FileSystem {
-  /// syncfs(2) on the file system holding `path`: one flush for every staged file.
+  /// syncfs(2) on the file system holding `fd`: one flush for every staged file.
   /// Glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does not
   /// set, so it is looked up by name; sync(2) is the portable fallback.
-  static func sync(_ path: String) -> Bool {
+  static func sync(fd: Int32) -> Bool {
     typealias SyncFS = @convention(c) (Int32) -> Int32
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else {
       Glibc.sync()
       return true
     }
+    return unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0
+  }
+
+  static func sync(path: String) -> Bool {
     let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
-    return unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0
+    return sync(fd: fd)
   }
 
   /// Makes renames in `directory` durable.

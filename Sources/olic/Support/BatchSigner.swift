@@ -16,9 +16,14 @@ struct BatchSigner: Sendable {
   let devicesPath: String
   let output: BatchOutput
 
+  /// Rows a thread claims at a time: few enough atomic operations that the
+  /// threads do not contend on the counter's cache line.
+  private static let chunk = 32
+
   private final class Shared: Sendable {
     let next = Atomic<Int>(0)
     let done = Atomic<Int>(0)
+    let failed = Atomic<Bool>(false)
     let failure = Mutex<Failure?>(nil)
     let progress: Mutex<ProgressBar>
     init(total: Int) { progress = Mutex(ProgressBar(total: total)) }
@@ -29,15 +34,19 @@ struct BatchSigner: Sendable {
     let drawsProgress = shared.progress.withLock { $0.enabled }
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
       while true {
-        let index = shared.next.add(1, ordering: .relaxed).oldValue
-        guard index < rows.count, shared.failure.withLock({ $0 == nil }) else { return }
-        do throws(Failure) {
-          try sign(index)
-        } catch {
-          shared.failure.withLock { if $0 == nil { $0 = error } }
-          return
+        let start = shared.next.add(Self.chunk, ordering: .relaxed).oldValue
+        guard start < rows.count else { return }
+        for index in start..<min(start + Self.chunk, rows.count) {
+          guard !shared.failed.load(ordering: .relaxed) else { return }
+          do throws(Failure) {
+            try sign(index)
+          } catch {
+            shared.failure.withLock { if $0 == nil { $0 = error } }
+            shared.failed.store(true, ordering: .relaxed)
+            return
+          }
         }
-        let done = shared.done.add(1, ordering: .relaxed).newValue
+        let done = shared.done.add(min(Self.chunk, rows.count - start), ordering: .relaxed).newValue
         if drawsProgress { shared.progress.withLock { $0.update(done) } }
       }
     }

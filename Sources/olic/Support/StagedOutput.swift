@@ -92,7 +92,7 @@ final class StagedOutput {
     }
     // Several files: one syncfs writes them all out, where an fsync each would
     // cost a journal commit each.
-    for directory in directories() where !FileSystem.sync(directory) {
+    for directory in directories() where !FileSystem.sync(path: directory) {
       throw Failure("cannot flush '\(printable(directory))': \(errnoText())")
     }
   }
