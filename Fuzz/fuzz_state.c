@@ -165,9 +165,9 @@ static void settle(world *w, const olic_state_info *before, const olic_state_inf
   observe(w, &s);
 }
 
-/* Builds a license for OP_INSTALL from its operands, with olic_encode_license. */
+/* Builds a license for OP_INSTALL from its operands, with olic_encode_license;
+   the caller signs it (after any mutation: one signature per install). */
 static size_t build_license(world *w, reader *r, uint8_t *out, size_t cap, int *signer_is_stranger) {
-  const test_keys *k = test_keys_get();
   int8_t delta = (int8_t)u8(r);
   uint32_t allowance = u32(r);
   uint8_t flags = u8(r), window = u8(r);
@@ -195,7 +195,6 @@ static size_t build_license(world *w, reader *r, uint8_t *out, size_t cap, int *
   olic_status s = olic_encode_license(&f, n ? extra : NULL, n, out, cap, &len);
   ORACLE(s == OLIC_OK, "encoding a well-formed license failed: %s", olic_status_name(s));
   *signer_is_stranger = (flags & LICENSE_STRANGER_KEY) != 0;
-  test_sign(out, len, *signer_is_stranger ? k->stranger_sk : k->regulator_sk);
   return len;
 }
 
@@ -210,15 +209,14 @@ static void op_install(world *w, reader *r, bool mutate) {
       uint16_t at = u16(r);
       lic[at % len] ^= u8(r);
     }
-    test_sign(lic, len, stranger ? k->stranger_sk : k->regulator_sk);
   }
+  test_sign(lic, len, stranger ? k->stranger_sk : k->regulator_sk);
+  /* Signed just now over the final bytes: valid exactly when the regulator signed.
+     olic_check is fuzz_check's business; here install's own status is compared. */
   olic_state_info before = w->model;
   ref_device device = {.trusted_keys = k->regulator_pk, .key_count = 1, .state = before};
   memcpy(device.device_id, k->device_id, sizeof device.device_id);
-  olic_status expected = ref_check(&device, lic, len, w->now);
-  olic_status checked = olic_check(&w->ctx, lic, len, w->now, NULL);
-  ORACLE(checked == expected, "olic_check says %s, the spec says %s", olic_status_name(checked),
-         olic_status_name(expected));
+  olic_status expected = ref_check_signed(&device, lic, len, w->now, !stranger);
 
   olic_state_info after = before;
   uint64_t allowance = 0;

@@ -19,7 +19,7 @@ case $target in
   fuzz_parse) max_len=1100 ;;             # licenses end at 1024
   fuzz_check) max_len=1130 ;;             # 29-byte device header + a license
   fuzz_request) max_len=256 ;;            # requests are 184 bytes
-  fuzz_state) max_len=720 ;;              # 40 operations of at most 18 bytes
+  fuzz_state) max_len=600 ;;              # 32 operations of at most 18 bytes
   *) max_len=4096 ;;
 esac
 corpora=("$work" "$seeds")
