@@ -73,7 +73,7 @@ enum BatchCSV {
     guard columns == header || columns == header + ["min_firmware"] else {
       throw Failure("\(name):\(first.line): expected the header line device_id,license_id,allowance[,min_firmware]")
     }
-    var seen: [String: Int] = [:]
+    var seen: [DeviceKey: Int] = [:]
     var result: [BatchRow] = []
     result.reserveCapacity(rows.count - 1)
     for row in rows.dropFirst() {
@@ -86,13 +86,27 @@ enum BatchCSV {
       let allowance = try Numbers.parse(row.fields[2], what: "\(at): allowance", min: 1)
       let minFirmware = columns.count == 4 && !row.fields[3].isEmpty
         ? try Numbers.parse32(row.fields[3], what: "\(at): min_firmware") : 0
-      let id = Hex.encode(device)
       // Two rows for one device would race for one file name.
-      if let earlier = seen[id] { throw Failure("\(at): device \(id) is already on line \(earlier)") }
-      seen[id] = row.line
+      if let earlier = seen.updateValue(row.line, forKey: DeviceKey(device)) {
+        throw Failure("\(at): device \(Hex.encode(device)) is already on line \(earlier)")
+      }
       result.append(BatchRow(line: row.line, device: device, licenseId: licenseId, allowance: allowance, minFirmware: minFirmware))
     }
     guard !result.isEmpty else { throw Failure("\(name): no device rows after the header") }
     return result
+  }
+}
+
+/// A device id as a dictionary key that hashes four words, not 32 bytes one by one.
+struct DeviceKey: Hashable {
+  let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+  init(_ id: [UInt8]) {
+    func word(_ at: Int) -> UInt64 {
+      var w: UInt64 = 0
+      for i in at..<min(at + 8, id.count) { w = w << 8 | UInt64(id[i]) }
+      return w
+    }
+    (a, b, c, d) = (word(0), word(8), word(16), word(24))
   }
 }

@@ -45,13 +45,19 @@ enum Hex {
     return bytes
   }
 
-  private static func value(_ c: UInt8) -> UInt8? {
-    switch c {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-    default: return nil
+  /// Digit values by byte, 0xFF for a byte that is not a hex digit.
+  private static let values: [UInt8] = (0..<256).map { c -> UInt8 in
+    switch UInt8(c) {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt8(c) - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt8(c) - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt8(c) - UInt8(ascii: "A") + 10
+    default: return 0xFF
     }
+  }
+
+  private static func value(_ c: UInt8) -> UInt8? {
+    let v = values[Int(c)]
+    return v == 0xFF ? nil : v
   }
 }
 
