@@ -224,6 +224,12 @@ bool bench_report(const bench_results *r, const machine_info *mi, FILE *json, FI
     if (judge(&m[i]) == VERDICT_FAIL) ok = false;
   write_json(r, mi, m, ok, json);
   write_table(r, mi, m, table);
+  /* batch_over_sign gives olic batch every core against a one-core loop, so
+     it is only meaningful when the other cores are free; say so when not. */
+  double load = 0;
+  if (sscanf(mi->load, "%lf", &load) == 1 && mi->cpus > 0 && load > (double)mi->cpus - 1)
+    fprintf(table, "\nwarning: load average %.2f on %ld CPUs: other work is running, and the "
+                   "timings (batch_over_sign above all) carry its noise\n", load, mi->cpus);
   fprintf(table, "\nmake bench: %s\n", ok ? "every budget met" : "BUDGET MISSED");
   return ok;
 }
