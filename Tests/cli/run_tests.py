@@ -721,21 +721,33 @@ def main():
                     "-o", device_binary], check=True)
 
     s = Suite(olic, runs)
-    try:
-        test_help(s)
-        test_keygen(s)
-        test_pubkey(s, os.path.join(HERE, "c_array.c"), args.cc)
-        test_bad_keys(s)
-        dev, trusted, _ = test_issue_and_inspect(s, device_binary)
-        test_issue_bad_input(s, dev)
-        test_openssl_key_issue(s, device_binary)
-        test_verify(s, dev, trusted)
-        test_request_flow(s, device_binary, trusted)
-        test_batch(s)
-        test_batch_progress(s)
-    except Exception as error:  # a harness error is a failure, never a silent pass
-        s.failed += 1
-        print(f"FAIL [{s.current}] harness error: {error!r}")
+    state = {}
+
+    def step(function, *needs):
+        """One test group; a harness error fails it without stopping the others."""
+        try:
+            if any(n not in state for n in needs):
+                raise RuntimeError(f"skipped: needs {needs} from an earlier group that failed")
+            return function()
+        except Exception as error:  # a harness error is a failure, never a silent pass
+            s.failed += 1
+            print(f"FAIL [{s.current}] harness error in {function.__name__}: {error!r}")
+            return None
+
+    def issue_group():
+        state["dev"], state["trusted"], _ = test_issue_and_inspect(s, device_binary)
+
+    step(lambda: test_help(s))
+    step(lambda: test_keygen(s))
+    step(lambda: test_pubkey(s, os.path.join(HERE, "c_array.c"), args.cc))
+    step(lambda: test_bad_keys(s))
+    step(issue_group)
+    step(lambda: test_issue_bad_input(s, state["dev"]), "dev")
+    step(lambda: test_openssl_key_issue(s, device_binary))
+    step(lambda: test_verify(s, state["dev"], state["trusted"]), "dev")
+    step(lambda: test_request_flow(s, device_binary, state["trusted"]), "trusted")
+    step(lambda: test_batch(s))
+    step(lambda: test_batch_progress(s))
     print(f"{s.passed} passed, {s.failed} failed")
     sys.exit(1 if s.failed else 0)
 
