@@ -9,6 +9,16 @@
 
 #include <sodium.h>
 
+static void read_load(char *out, size_t cap) {
+  snprintf(out, cap, "unknown");
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (!f) return;
+  if (fgets(out, (int)cap, f)) out[strcspn(out, "\n")] = 0;
+  fclose(f);
+}
+
+void bench_machine_load_end(machine_info *out) { read_load(out->load_end, sizeof out->load_end); }
+
 void bench_machine(machine_info *out) {
   struct utsname u;
   if (uname(&u) == 0)
@@ -33,11 +43,7 @@ void bench_machine(machine_info *out) {
     fclose(f);
   }
   out->cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  snprintf(out->load, sizeof out->load, "unknown");
-  f = fopen("/proc/loadavg", "r");
-  if (f) {
-    if (fgets(out->load, sizeof out->load, f)) out->load[strcspn(out->load, "\n")] = 0;
-    fclose(f);
-  }
+  read_load(out->load_start, sizeof out->load_start);
+  snprintf(out->load_end, sizeof out->load_end, "unknown");
   snprintf(out->sodium, sizeof out->sodium, "%s", sodium_version_string());
 }

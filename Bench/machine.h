@@ -9,9 +9,12 @@ typedef struct machine_info {
   char cpu[256];     /* /proc/cpuinfo "model name", or "unknown" */
   long cpus;         /* online CPUs */
   char sodium[32];   /* libsodium version the bench ran with */
-  char load[64];     /* /proc/loadavg when the run ended: a busy machine shows here */
+  char load_start[64]; /* /proc/loadavg before the first measurement: other work */
+  char load_end[64];   /* and after the last */
 } machine_info;
 
+/* Everything but load_end, which bench_machine_load_end fills at the end. */
 void bench_machine(machine_info *out);
+void bench_machine_load_end(machine_info *out);
 
 #endif

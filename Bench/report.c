@@ -169,16 +169,18 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
   json_string(f, mi->cpu);
   fprintf(f, ", \"cpus\": %ld, \"libsodium\": ", mi->cpus);
   json_string(f, mi->sodium);
+  fputs(", \"loadavg_at_start\": ", f);
+  json_string(f, mi->load_start);
   fputs(", \"loadavg_at_end\": ", f);
-  json_string(f, mi->load);
+  json_string(f, mi->load_end);
   fputs("}\n}\n", f);
 }
 
 static void write_table(const bench_results *r, const machine_info *mi, const metric *m, FILE *f) {
   const timing_results *t = &r->timing;
   const scaling_results *sc = &r->scaling;
-  fprintf(f, "olic bench on %s (%ld CPUs, load %s), libsodium %s\n\n", mi->cpu, mi->cpus,
-          mi->load, mi->sodium);
+  fprintf(f, "olic bench on %s (%ld CPUs, load %s at the start), libsodium %s\n\n", mi->cpu,
+          mi->cpus, mi->load_start, mi->sodium);
   fprintf(f, "| %-22s | %12s | %-10s | %-7s |\n", "key", "value", "budget", "result");
   fprintf(f, "|%s|%s|%s|%s|\n", "------------------------", "--------------", "------------", "---------");
   for (int i = 0; i < METRICS; i++) {
@@ -225,9 +227,10 @@ bool bench_report(const bench_results *r, const machine_info *mi, FILE *json, FI
   write_json(r, mi, m, ok, json);
   write_table(r, mi, m, table);
   /* batch_over_sign gives olic batch every core against a one-core loop, so
-     it is only meaningful when the other cores are free; say so when not. */
+     it means most when the other cores are free; say so when, before the bench
+     itself ran, other work already filled them. */
   double load = 0;
-  if (sscanf(mi->load, "%lf", &load) == 1 && mi->cpus > 0 && load > (double)mi->cpus - 1)
+  if (sscanf(mi->load_start, "%lf", &load) == 1 && mi->cpus > 0 && load > (double)mi->cpus - 1)
     fprintf(table, "\nwarning: load average %.2f on %ld CPUs: other work is running, and the "
                    "timings (batch_over_sign above all) carry its noise\n", load, mi->cpus);
   fprintf(table, "\nmake bench: %s\n", ok ? "every budget met" : "BUDGET MISSED");
