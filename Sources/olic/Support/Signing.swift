@@ -1,0 +1,26 @@
+import COlic
+import OfflineLicensing
+
+/// VALIDITY from the two time options.
+enum Validity {
+  static func parse(notBefore: String?, notAfter: String?) throws(Failure) -> (notBefore: UInt64, notAfter: UInt64)? {
+    guard let notBefore, let notAfter else { return nil }
+    let start = try TimeParsing.parse(notBefore, what: "--not-before")
+    let end = try TimeParsing.parse(notAfter, what: "--not-after")
+    guard start <= end else {
+      throw Failure("--not-before \(printable(notBefore)) is after --not-after \(printable(notAfter)): the window is empty")
+    }
+    return (start, end)
+  }
+}
+
+/// Signing through the core's encoder, with errors as one line.
+enum Signing {
+  static func issue(_ fields: olic_license, extra: [HostLicense.Extension], key: KeyMaterial) throws(Failure) -> [UInt8] {
+    guard let secretKey = key.secretKey else { throw Failure("--key: signing needs the private key") }
+    switch HostLicense.issue(fields, extra: extra, secretKey: secretKey) {
+    case .success(let blob): return blob
+    case .failure(let status): throw Failure("cannot encode the license: \(statusName(status))")
+    }
+  }
+}
