@@ -216,6 +216,7 @@ def test_keygen(s):
     s.check(not os.path.exists(s.path("no")), "failed keygen left nothing")
     s.equal(sorted(f for f in os.listdir(s.work) if f.startswith(".")), [], "no temporary files left in the work dir")
     s.usage(["keygen"], "Missing expected argument '--out <PREFIX>'")
+    s.usage(["keygen", "--out", ""], "--out needs a file name prefix")
 
 
 def test_pubkey(s, c_array_source, cc):
@@ -257,6 +258,8 @@ def test_bad_keys(s):
     s.bad_input(["pubkey", "notpem.txt"], ["KEY", "notpem.txt"], "not a PEM key file")
     s.bad_input(["pubkey", "badb64.pem"], ["KEY", "badb64.pem"], "not valid base64")
     s.bad_input(["pubkey", "noend.pem"], ["KEY", "noend.pem"], "has no END line")
+    s.write("crlf.pem", s.read("reg.pem").replace(b"\n", b"\r\n"))
+    s.ok(["pubkey", "crlf.pem"], stdout=s.ok(["pubkey", "reg.pem"]), what="pubkey of a CRLF PEM file")
     s.bad_input(["pubkey", "missing.pem"], ["KEY", "missing.pem"], "cannot open")
     s.bad_input(["pubkey", s.work], ["KEY"], "is a directory")
     os.chmod(s.path("rsa.pem"), 0o000)

@@ -16,6 +16,12 @@ struct Keygen: ParsableCommand {
   @Option(help: ArgumentHelp("Path prefix of the two key files.", valueName: "PREFIX"))
   var out: String
 
+  func validate() throws {
+    guard !out.isEmpty, !out.hasSuffix("/") else {
+      throw ValidationError("--out needs a file name prefix, like 'reg' or 'keys/reg'")
+    }
+  }
+
   func run() throws {
     let privatePath = out + ".pem"
     let publicPath = out + ".pub.pem"

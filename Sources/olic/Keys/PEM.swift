@@ -21,9 +21,8 @@ enum PEM {
   /// The first PEM block of `text`. Text around it is ignored, as openssl does.
   /// nil: no BEGIN line. Throws when a block is there but broken.
   static func firstBlock(in text: String, what: String) throws(Failure) -> Block? {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-      (line.hasSuffix("\r") ? line.dropLast() : line).trimmingSpaces
-    }
+    // Character-wise, "\r\n" is one newline, so CRLF files split like LF ones.
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(\.trimmingSpaces)
     guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("-----") }) else {
       return nil
     }
