@@ -77,7 +77,8 @@ enum BatchCSV {
     var result: [BatchRow] = []
     result.reserveCapacity(rows.count - 1)
     for row in rows.dropFirst() {
-      let at = "\(name):\(row.line)"
+      // Only built for an error line: thousands of rows should not pay for it.
+      var at: String { "\(name):\(row.line)" }
       guard row.fields.count == columns.count else {
         throw Failure("\(at): expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(row.fields.count)")
       }

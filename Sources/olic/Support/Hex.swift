@@ -15,15 +15,15 @@ enum Hex {
 
   /// Hex digits of either case, nothing else (no 0x, no spaces), even length.
   /// `what` names the argument or file position for the error line.
-  static func decode(_ text: String, what: String) throws(Failure) -> [UInt8] {
+  static func decode(_ text: String, what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
     let chars = Array(text.utf8)
-    guard !chars.isEmpty else { throw Failure("\(what): empty, expected hex digits") }
+    guard !chars.isEmpty else { throw Failure("\(what()): empty, expected hex digits") }
     var out: [UInt8] = []
     out.reserveCapacity(chars.count / 2)
     var high: UInt8? = nil
     for c in chars {
       guard let v = value(c) else {
-        throw Failure("\(what): not hex: '\(printable(text))' has '\(printable(String(decoding: [c], as: UTF8.self)))'")
+        throw Failure("\(what()): not hex: '\(printable(text))' has '\(printable(String(decoding: [c], as: UTF8.self)))'")
       }
       if let h = high {
         out.append(h << 4 | v)
@@ -32,15 +32,17 @@ enum Hex {
         high = v
       }
     }
-    guard high == nil else { throw Failure("\(what): odd number of hex digits (\(chars.count))") }
+    guard high == nil else { throw Failure("\(what()): odd number of hex digits (\(chars.count))") }
     return out
   }
 
   /// Exactly `count` bytes, e.g. a 32-byte device id.
-  static func decode(_ text: String, bytes count: Int, what: String, thing: String) throws(Failure) -> [UInt8] {
-    let bytes = try decode(text, what: what)
+  static func decode(
+    _ text: String, bytes count: Int, what: @autoclosure () -> String, thing: String
+  ) throws(Failure) -> [UInt8] {
+    let bytes = try decode(text, what: what())
     guard bytes.count == count else {
-      throw Failure("\(what): \(thing) is \(count) bytes (\(count * 2) hex digits), got \(bytes.count) bytes")
+      throw Failure("\(what()): \(thing) is \(count) bytes (\(count * 2) hex digits), got \(bytes.count) bytes")
     }
     return bytes
   }

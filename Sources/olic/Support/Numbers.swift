@@ -2,7 +2,9 @@
 /// name the argument and the allowed range, and exit 1 (they are bad values, not
 /// bad usage). Parsed byte by byte: a batch CSV holds thousands of them.
 enum Numbers {
-  static func parse(_ text: String, what: String, min: UInt64 = 0, max: UInt64 = .max) throws(Failure) -> UInt64 {
+  static func parse(
+    _ text: String, what: @autoclosure () -> String, min: UInt64 = 0, max: UInt64 = .max
+  ) throws(Failure) -> UInt64 {
     var utf8 = Substring(text).utf8
     var radix: UInt64 = 10
     if utf8.count > 2, utf8.first == UInt8(ascii: "0"),
@@ -19,7 +21,7 @@ enum Numbers {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(c - UInt8(ascii: "0"))
       case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = UInt64(c - UInt8(ascii: "a") + 10)
       case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = UInt64(c - UInt8(ascii: "A") + 10)
-      default: throw Failure("\(what): not a number: '\(printable(text))' (decimal, or hex with 0x)")
+      default: throw Failure("\(what()): not a number: '\(printable(text))' (decimal, or hex with 0x)")
       }
       // Valid digits past 64 bits are a range error, reported after the syntax is known good.
       let (shifted, o1) = value.multipliedReportingOverflow(by: radix)
@@ -27,18 +29,18 @@ enum Numbers {
       overflow = overflow || o1 || o2
       value = sum
     }
-    guard !utf8.isEmpty else { throw Failure("\(what): not a number: '\(printable(text))' (decimal, or hex with 0x)") }
+    guard !utf8.isEmpty else { throw Failure("\(what()): not a number: '\(printable(text))' (decimal, or hex with 0x)") }
     guard !overflow, value >= min, value <= max else {
-      throw Failure("\(what): \(printable(text)) is out of range (\(min)...\(max))")
+      throw Failure("\(what()): \(printable(text)) is out of range (\(min)...\(max))")
     }
     return value
   }
 
-  static func parse32(_ text: String, what: String, min: UInt64 = 0) throws(Failure) -> UInt32 {
-    UInt32(try parse(text, what: what, min: min, max: UInt64(UInt32.max)))
+  static func parse32(_ text: String, what: @autoclosure () -> String, min: UInt64 = 0) throws(Failure) -> UInt32 {
+    UInt32(try parse(text, what: what(), min: min, max: UInt64(UInt32.max)))
   }
 
-  static func parse16(_ text: String, what: String) throws(Failure) -> UInt16 {
-    UInt16(try parse(text, what: what, max: UInt64(UInt16.max)))
+  static func parse16(_ text: String, what: @autoclosure () -> String) throws(Failure) -> UInt16 {
+    UInt16(try parse(text, what: what(), max: UInt64(UInt16.max)))
   }
 }
