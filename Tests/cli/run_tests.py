@@ -619,7 +619,8 @@ def test_batch(s):
     # Into an existing directory: files replaced, others kept, no staging left.
     s.write("fleet/unrelated.txt", "keep me")
     s.write("fleet3.csv", f"device_id,license_id,allowance\n{devices[0]},9,900\n")
-    s.ok(["batch", "--key", "reg.pem", "--devices", "fleet3.csv", "--out-dir", "fleet", "--jobs", "1"])
+    s.ok(["batch", "--key", "reg.pem", "--devices", "fleet3.csv", "--out-dir", "fleet", "--jobs", "1"],
+         stdout="wrote 1 license to fleet\n")
     s.equal(json.loads(s.ok(["inspect", f"fleet/{devices[0]}.olic", "--json"]))["license_id"], 9, "existing file replaced")
     s.equal(sorted(os.listdir(s.path("fleet"))), sorted([d + ".olic" for d in devices] + ["unrelated.txt"]),
             "existing directory: no staging directory left")

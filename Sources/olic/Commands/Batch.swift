@@ -48,7 +48,7 @@ struct Batch: ParsableCommand {
       output.discard(names: names)
       throw error
     }
-    Console.out("wrote \(rows.count) licenses to \(outDir)")
+    Console.out("wrote \(rows.count) \(rows.count == 1 ? "license" : "licenses") to \(outDir)")
   }
 }
 
