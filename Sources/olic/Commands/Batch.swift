@@ -79,14 +79,15 @@ enum BatchCSV {
     for row in rows.dropFirst() {
       // Only built for an error line: thousands of rows should not pay for it.
       var at: String { "\(name):\(row.line)" }
-      guard row.fields.count == columns.count else {
-        throw Failure("\(at): expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(row.fields.count)")
+      let cells = row.cells
+      guard cells.count == columns.count else {
+        throw Failure("\(at): expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(cells.count)")
       }
-      let device = try Hex.decode(row.fields[0], bytes: 32, what: "\(at): device_id", thing: "a device id")
-      let licenseId = try Numbers.parse(row.fields[1], what: "\(at): license_id", min: 1)
-      let allowance = try Numbers.parse(row.fields[2], what: "\(at): allowance", min: 1)
-      let minFirmware = columns.count == 4 && !row.fields[3].isEmpty
-        ? try Numbers.parse32(row.fields[3], what: "\(at): min_firmware") : 0
+      let device = try Hex.decode(utf8: cells[0], bytes: 32, what: "\(at): device_id", thing: "a device id")
+      let licenseId = try Numbers.parse(utf8: cells[1], what: "\(at): license_id", min: 1)
+      let allowance = try Numbers.parse(utf8: cells[2], what: "\(at): allowance", min: 1)
+      let minFirmware = columns.count == 4 && !cells[3].isEmpty
+        ? try Numbers.parse32(utf8: cells[3], what: "\(at): min_firmware") : 0
       // Two rows for one device would race for one file name.
       if let earlier = seen.updateValue(row.line, forKey: DeviceKey(device)) {
         throw Failure("\(at): device \(Hex.encode(device)) is already on line \(earlier)")

@@ -5,7 +5,10 @@
 /// stay small next to signing them.
 struct CSVRow {
   let line: Int
-  let fields: [String]
+  /// The trimmed UTF-8 bytes of each field.
+  let cells: [ArraySlice<UInt8>]
+
+  var fields: [String] { cells.map { String(decoding: $0, as: UTF8.self) } }
 }
 
 enum CSV {
@@ -17,10 +20,8 @@ enum CSV {
       number += 1
       let line = trim(raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw)
       if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
-      let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
-        String(decoding: trim($0), as: UTF8.self)
-      }
-      rows.append(CSVRow(line: number, fields: fields))
+      let cells = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(trim)
+      rows.append(CSVRow(line: number, cells: cells))
     }
     return rows
   }

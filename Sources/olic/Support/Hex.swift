@@ -16,7 +16,12 @@ enum Hex {
   /// Hex digits of either case, nothing else (no 0x, no spaces), even length.
   /// `what` names the argument or file position for the error line.
   static func decode(_ text: String, what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
-    let chars = Array(text.utf8)
+    try decode(utf8: Array(text.utf8)[...], what: what())
+  }
+
+  /// The same over UTF-8 bytes (CSV cells, without making a String of each).
+  static func decode(utf8 chars: ArraySlice<UInt8>, what: @autoclosure () -> String) throws(Failure) -> [UInt8] {
+    var text: String { String(decoding: chars, as: UTF8.self) }
     guard !chars.isEmpty else { throw Failure("\(what()): empty, expected hex digits") }
     var out: [UInt8] = []
     out.reserveCapacity(chars.count / 2)
@@ -40,7 +45,13 @@ enum Hex {
   static func decode(
     _ text: String, bytes count: Int, what: @autoclosure () -> String, thing: String
   ) throws(Failure) -> [UInt8] {
-    let bytes = try decode(text, what: what())
+    try decode(utf8: Array(text.utf8)[...], bytes: count, what: what(), thing: thing)
+  }
+
+  static func decode(
+    utf8 text: ArraySlice<UInt8>, bytes count: Int, what: @autoclosure () -> String, thing: String
+  ) throws(Failure) -> [UInt8] {
+    let bytes = try decode(utf8: text, what: what())
     guard bytes.count == count else {
       throw Failure("\(what()): \(thing) is \(count) bytes (\(count * 2) hex digits), got \(bytes.count) bytes")
     }

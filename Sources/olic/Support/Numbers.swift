@@ -5,7 +5,15 @@ enum Numbers {
   static func parse(
     _ text: String, what: @autoclosure () -> String, min: UInt64 = 0, max: UInt64 = .max
   ) throws(Failure) -> UInt64 {
-    var utf8 = Substring(text).utf8
+    try parse(utf8: Array(text.utf8)[...], what: what(), min: min, max: max)
+  }
+
+  /// The same over UTF-8 bytes (CSV cells, without making a String of each).
+  static func parse(
+    utf8 bytes: ArraySlice<UInt8>, what: @autoclosure () -> String, min: UInt64 = 0, max: UInt64 = .max
+  ) throws(Failure) -> UInt64 {
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var utf8 = bytes
     var radix: UInt64 = 10
     if utf8.count > 2, utf8.first == UInt8(ascii: "0"),
       utf8.dropFirst().first == UInt8(ascii: "x") || utf8.dropFirst().first == UInt8(ascii: "X")
@@ -38,6 +46,10 @@ enum Numbers {
 
   static func parse32(_ text: String, what: @autoclosure () -> String, min: UInt64 = 0) throws(Failure) -> UInt32 {
     UInt32(try parse(text, what: what(), min: min, max: UInt64(UInt32.max)))
+  }
+
+  static func parse32(utf8: ArraySlice<UInt8>, what: @autoclosure () -> String) throws(Failure) -> UInt32 {
+    UInt32(try parse(utf8: utf8, what: what(), max: UInt64(UInt32.max)))
   }
 
   static func parse16(_ text: String, what: @autoclosure () -> String) throws(Failure) -> UInt16 {
