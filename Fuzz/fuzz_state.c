@@ -126,9 +126,12 @@ static void settle(world *w, const olic_state_info *before, const olic_state_inf
         : w->power_cut_armed       ? ", power cut in its write"
         : w->nvm.cut_complete      ? ", its write failed but landed whole"
                                    : ", its write failed");
+  if (w->nvm.cut_happened) {
+    ORACLE(changed, "a refused call (%s) wrote to storage", olic_status_name(expected));
+    ORACLE(w->nvm.writes == writes + 1, "%u writes for one state change", w->nvm.writes - writes);
+  }
   if (lost_power(w)) {
     w->nvm.cut_happened = false;
-    ORACLE(changed, "a refused call (%s) wrote to storage", olic_status_name(expected));
     ORACLE(status == (w->nvm.cut_reports_ok ? OLIC_OK : OLIC_ERR_STORAGE),
            "a torn write reported %s gave %s", w->nvm.cut_reports_ok ? "ok" : "failure",
            olic_status_name(status));
@@ -147,7 +150,6 @@ static void settle(world *w, const olic_state_info *before, const olic_state_inf
   }
   if (w->nvm.cut_happened) { /* a write that failed without power loss */
     w->nvm.cut_happened = false;
-    ORACLE(changed, "a refused call (%s) wrote to storage", olic_status_name(expected));
     ORACLE(status == OLIC_ERR_STORAGE, "a failed write gave %s", olic_status_name(status));
     olic_state_info s = current(w);
     ORACLE(same_state(&s, before), "a failed write changed the context's state");
