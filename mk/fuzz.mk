@@ -25,8 +25,9 @@ ASAN_CFLAGS := $(SAN_CFLAGS) -fuse-ld=lld -fsanitize=address,undefined -fno-sani
 # libFuzzer options shared by fuzzing and replay. -timeout counts whole seconds,
 # so the 10 ms rule is also enforced per input by Fuzz/common/budget.c.
 FUZZ_OPTIONS := -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=512 -dict=Fuzz/olic.dict
-export ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=1:symbolize=1:detect_stack_use_after_return=1
-export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+# Set for this fragment's targets only, so that other suites keep their defaults.
+FUZZ_ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=1:symbolize=1:detect_stack_use_after_return=1
+FUZZ_UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 .PHONY: fuzz fuzz-build fuzz-seeds test-fuzz-smoke test-asan $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 
@@ -104,5 +105,10 @@ else
 test-asan-firmware:
 	@echo "test-asan-firmware: no Tests/firmware/run_tests.py, skipped"
 endif
+
+fuzz $(addprefix fuzz-run-,$(FUZZ_TARGETS)) test-fuzz-smoke test-asan-c test-asan-firmware: \
+  export ASAN_OPTIONS = $(FUZZ_ASAN_OPTIONS)
+fuzz $(addprefix fuzz-run-,$(FUZZ_TARGETS)) test-fuzz-smoke test-asan-c test-asan-firmware: \
+  export UBSAN_OPTIONS = $(FUZZ_UBSAN_OPTIONS)
 
 TEST_TARGETS += test-fuzz-smoke test-asan
