@@ -1,3 +1,5 @@
+import COlic
+
 /// A private, fixed-size copy of a caller's blob.
 ///
 /// Every parser works on one of these, never on caller memory: the caller's bytes
@@ -33,3 +35,22 @@ typealias RequestCopy = BlobCopy<184>
 /// They are simply "very long", which every length rule then refuses.
 @inline(__always)
 func givenLength(_ length: Int) -> Int { length < 0 ? Int.max : length }
+
+/// The one way an export reads a caller's blob: copy it once into a private
+/// `BlobCopy<capacity>`, decode the copy, and write `out` only on success (the
+/// caller zeroed it before its argument checks). Returns the decode's status.
+func decodePrivateCopy<let capacity: Int, Output>(
+  of blob: UnsafePointer<UInt8>, length len: Int, as _: BlobCopy<capacity>.Type,
+  into out: UnsafeMutablePointer<Output>?,
+  _ decode: (RawSpan, _ length: Int) throws(olic_status) -> Output
+) -> olic_status {
+  let length = givenLength(len)
+  let copy = BlobCopy<capacity>(blob, length: length)
+  do throws(olic_status) {
+    let value = try decode(copy.bytes.span.bytes.extracting(first: copy.count), length)
+    out?.pointee = value
+    return OLIC_OK
+  } catch {
+    return error
+  }
+}

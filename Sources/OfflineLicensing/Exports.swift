@@ -16,14 +16,8 @@ public func olic_parse(_ license: UnsafePointer<UInt8>!, _ len: Int, _ out: Unsa
 {
   out?.pointee = olic_license()
   guard let license else { return OLIC_ERR_ARGUMENT }
-  let length = givenLength(len)
-  let copy = LicenseCopy(license, length: length)
-  do throws(olic_status) {
-    let parsed = try parseLicense(copy.bytes.span.bytes.extracting(first: copy.count), length: length)
-    out?.pointee = parsed
-    return OLIC_OK
-  } catch {
-    return error
+  return decodePrivateCopy(of: license, length: len, as: LicenseCopy.self, into: out) {
+    (s, length) throws(olic_status) in try parseLicense(s, length: length)
   }
 }
 
@@ -108,15 +102,8 @@ public func olic_check(
   out?.pointee = olic_license()
   guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
   guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  let length = givenLength(len)
-  let copy = LicenseCopy(license, length: length)
-  do throws(olic_status) {
-    let checked = try checkLicense(
-      ctx, copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now)
-    out?.pointee = checked
-    return OLIC_OK
-  } catch {
-    return error
+  return decodePrivateCopy(of: license, length: len, as: LicenseCopy.self, into: out) {
+    (s, length) throws(olic_status) in try checkLicense(ctx, s, length: length, now: now)
   }
 }
 
@@ -126,20 +113,17 @@ public func olic_install(
 ) -> olic_status {
   guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
   guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  let length = givenLength(len)
-  let copy = LicenseCopy(license, length: length)
-  do throws(olic_status) {
-    let checked = try checkLicense(
-      UnsafePointer(ctx), copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now)
+  let nothing: UnsafeMutablePointer<olic_license>? = nil
+  return decodePrivateCopy(of: license, length: len, as: LicenseCopy.self, into: nothing) {
+    (s, length) throws(olic_status) in
+    let checked = try checkLicense(UnsafePointer(ctx), s, length: length, now: now)
     var next = ctx.pointee.state_
     next.last_license_id = checked.license_id
     let (sum, overflow) = next.remaining.addingReportingOverflow(checked.allowance)
     next.remaining = overflow ? UInt64.max : sum
     next.time_high_water = max(next.time_high_water, now)
     try commit(ctx, next)
-    return OLIC_OK
-  } catch {
-    return error
+    return checked
   }
 }
 
@@ -203,14 +187,8 @@ public func olic_verify_request(
   out?.pointee = olic_request()
   guard let request else { return OLIC_ERR_ARGUMENT }
   guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
-  let length = givenLength(len)
-  let copy = RequestCopy(request, length: length)
-  do throws(olic_status) {
-    let verified = try verifyRequest(copy.bytes.span.bytes.extracting(first: copy.count), length: length)
-    out?.pointee = verified
-    return OLIC_OK
-  } catch {
-    return error
+  return decodePrivateCopy(of: request, length: len, as: RequestCopy.self, into: out) {
+    (s, length) throws(olic_status) in try verifyRequest(s, length: length)
   }
 }
 
