@@ -11,7 +11,7 @@ struct Olic: ParsableCommand {
       Ed25519 keys, signs licenses, reads device requests, and runs the firmware's own \
       license check (libolic's olic_check) against a device state you describe.
 
-      The formats, one rule each (shared/spec/olic-v1.md has the byte tables):
+      The formats, one rule each (docs/format.md has the byte tables):
 
       license: a little-endian blob of 136 to 1024 bytes (header, key_id, device_id, \
       license_id, allowance, min_firmware_version, flags, extensions), ending in the \
