@@ -193,7 +193,7 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   out->samples = BATCH_SAMPLES;
   if (access(olic, X_OK) != 0) {
     say(out->note, sizeof out->note,
-        "%s not built yet (issue 3, make build/olic): not measured", olic);
+        "%s not built yet (make build/olic): not measured", olic);
     return;
   }
   out->failed = true; /* until a full measurement succeeds */
@@ -222,7 +222,7 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   double batch_s[BATCH_SAMPLES], sign_s[BATCH_SAMPLES];
   size_t n = 0;
   for (size_t s = 0; s < BATCH_SAMPLES; s++) {
-    /* Absent, as in a first run: the CLI creates it (issue 3 allows either). */
+    /* Absent, as in a first run: the CLI creates it (the CLI accepts either). */
     remove_tree(out_dir);
     int exit_code;
     batch_s[s] = run_batch(olic, key_path, csv_path, out_dir, log_path, &exit_code);

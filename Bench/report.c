@@ -1,4 +1,4 @@
-/* Budgets live here and only here (from issue 6); the verdicts are computed
+/* Budgets live here and only here; the verdicts are computed
    from measured values, never stored. */
 #include "report.h"
 

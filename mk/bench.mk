@@ -1,4 +1,4 @@
-# make bench: an in-process C benchmark of libolic.a (issue 6). It is linked
+# make bench: an in-process C benchmark of libolic.a. It is linked
 # the way a vendor links the library, built -O2, and fails when a budget is
 # missed. Speed figures never run under `make test`; that only builds them.
 # make bench-instructions: the same operations counted in instructions under

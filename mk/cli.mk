@@ -1,4 +1,4 @@
-# The olic CLI (issue 3): a SwiftPM executable over the host build of the core,
+# The olic CLI: a SwiftPM executable over the host build of the core,
 # copied to build/olic, and its process tests in Tests/cli.
 #
 # SwiftPM's .build is shared with `swift test`; SwiftPM locks it, so the two may

@@ -1,4 +1,4 @@
-# The mock firmware (issue 4): C linking build/libolic.a exactly as a vendor
+# The mock firmware: C linking build/libolic.a exactly as a vendor
 # does, its process tests, and the `make run` demo.
 
 FIRMWARE_SOURCES := $(sort $(wildcard Sources/MockFirmware/*.c))

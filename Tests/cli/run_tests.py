@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Process tests for build/olic (issue 3).
+"""Process tests for build/olic.
 
 Every test runs the real binary and asserts its exact exit code and output.
 Licenses are judged by build/libolic.a from C (Tests/cli/device.c), signatures

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Process tests for build/mock-firmware (issue 4).
+"""Process tests for build/mock-firmware.
 
 Each test drives the firmware binary as a process, exactly as an operator
 would, and asserts exact exit codes and exact event lines. Licenses come from

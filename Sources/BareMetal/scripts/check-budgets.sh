@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks build/qemu.json against the budgets of issue 7; exits 1 on any miss,
+# Checks build/qemu.json against the bare-metal budgets (docs/bare-metal.md); exits 1 on any miss,
 # naming each one. The budgets are not parameters: missing one is a finding.
 set -euo pipefail
 json=$1
