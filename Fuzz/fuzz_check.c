@@ -64,11 +64,10 @@ static void prepare_image(const device_setup *want) {
   image_valid = 1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+static void one_input(const uint8_t *data, size_t size) {
   static uint8_t resigned[RESIGN_MAX];
   static ram_storage nvm;
-  if (size < CHECK_HEADER) return 0;
-  budget_begin();
+  if (size < CHECK_HEADER) return;
   const test_keys *k = test_keys_get();
 
   uint64_t now = ref_le64(data);
@@ -137,6 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ORACLE(olic_state(&again, &rebooted) == OLIC_OK && memcmp(&rebooted, &after, sizeof after) == 0,
            "the installed state did not survive a reboot");
   }
-  budget_end("fuzz_check");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  budget_run("fuzz_check", one_input, data, size);
   return 0;
 }

@@ -54,8 +54,7 @@ static void check_one(const uint8_t *b, size_t len) {
   ORACLE(memcmp(&got, &want, sizeof got) == 0, "request fields decoded wrongly");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  budget_begin();
+static void one_input(const uint8_t *data, size_t size) {
   check_one(data, size);
   if (size == OLIC_REQUEST_SIZE) {
     const test_keys *k = test_keys_get();
@@ -65,6 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     test_sign(copy, sizeof copy, k->device_sk);
     check_one(copy, sizeof copy);
   }
-  budget_end("fuzz_request");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  budget_run("fuzz_request", one_input, data, size);
   return 0;
 }

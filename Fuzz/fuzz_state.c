@@ -337,9 +337,8 @@ static void factory(world *w, reader *r) {
   w->model = s;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+static void one_input(const uint8_t *data, size_t size) {
   static world w;
-  budget_begin();
   memset(&w, 0, sizeof w);
   w.now = START_TIME;
   reader r = {data, size};
@@ -388,6 +387,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       case OP_FAIL_READS: op_fail_reads(&w); break;
     }
   }
-  budget_end("fuzz_state");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  budget_run("fuzz_state", one_input, data, size);
   return 0;
 }
