@@ -11,7 +11,7 @@
  *            bit 3: pass out = NULL
  *
  * The verdict must be ref_model's, a check must write nothing, and an accepted
- * license must install with exactly the state change section 5 describes, then
+ * license must install with exactly the state change olic.h describes, then
  * be refused as a replay.
  */
 #include <stdint.h>
@@ -128,7 +128,7 @@ static void one_input(const uint8_t *data, size_t size) {
                after.consumed_total == before.consumed_total &&
                after.request_sequence == before.request_sequence &&
                after.time_high_water == (now > before.time_high_water ? now : before.time_high_water),
-           "install did not make the state change of section 5");
+           "install did not make the state change olic.h describes");
     ORACLE(olic_check(&ctx, lic, len, now, NULL) == OLIC_ERR_REPLAY, "an installed license is not a replay");
     olic_context again;
     ORACLE(olic_init(&again, &config, &st) == OLIC_OK, "reboot after install failed");

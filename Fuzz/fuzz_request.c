@@ -1,7 +1,7 @@
 /*
  * fuzz_request: olic_verify_request, the regulator's side of the exchange,
  * where the bytes come from a device the regulator does not control.
- * The raw input is checked against the spec's own order (section 5), and a
+ * The raw input is checked against the order docs/format.md gives ("Check order"), and a
  * 184-byte input is checked a second time re-signed by the test device key, so
  * that mutated field values reach OLIC_OK and their decoding is compared too.
  */
@@ -15,7 +15,7 @@
 #include "common/test_keys.h"
 #include "olic.h"
 
-/* The spec's order for olic_verify_request, read from section 5 only. */
+/* olic_verify_request's order, read from docs/format.md only. */
 static olic_status ref_verify(const uint8_t *b, size_t len) {
   if (len < OLIC_HEADER_SIZE || memcmp(b, "OLIC", 4) != 0) return OLIC_ERR_MALFORMED;
   if (b[4] != OLIC_VERSION) return OLIC_ERR_VERSION;

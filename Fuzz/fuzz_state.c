@@ -2,11 +2,11 @@
  * fuzz_state: reads its input as a program (common/state_program.h) of
  * installs, reservations, requests, power cuts and reboots on RAM storage, and
  * holds the core to the durable-state rules:
- * - a model of section 5 predicts every status and every state change, and
+ * - a model of olic.h predicts every status and every state change, and
  *   each state change costs exactly one write, a refused call none;
  * - after a power cut at any write, with any torn prefix, reported as failure or
  *   as success, the reboot finds exactly the state before or after that
- *   operation (section 6), and only a cut during provisioning may leave no state;
+ *   operation (docs/format.md, "State in secure NVM"), and only a cut during provisioning may leave no state;
  * - allowance granted never exceeds allowance installed, and neither the
  *   license id nor the request sequence ever goes backwards.
  */

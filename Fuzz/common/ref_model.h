@@ -1,6 +1,6 @@
 /*
- * ref_model: a second, independent reading of the spec (olic-v1.md sections 2
- * and 4), written in plain C from the spec text and never from the Swift core.
+ * ref_model: a second, independent reading of docs/format.md ("License" and
+ * "Check order"), written in plain C from the spec text and never from the Swift core.
  * The fuzz targets compare the core against it status by status: the spec asks
  * that an independent implementation accept and reject exactly the same blobs
  * with the same status, and this is one.

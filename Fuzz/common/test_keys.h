@@ -20,7 +20,7 @@ typedef struct test_keys {
   uint8_t stranger_sk[OLIC_SECRET_KEY_SIZE];
   uint8_t device_pk[OLIC_PUBLIC_KEY_SIZE];      /* the device's own request key */
   uint8_t device_sk[OLIC_SECRET_KEY_SIZE];
-  uint8_t device_id[OLIC_DEVICE_ID_SIZE];       /* BLAKE2b-256(device_pk), spec section 3 */
+  uint8_t device_id[OLIC_DEVICE_ID_SIZE];       /* BLAKE2b-256(device_pk), the reference derivation */
 } test_keys;
 
 /* The keys, derived on first use; aborts if libsodium cannot start. */

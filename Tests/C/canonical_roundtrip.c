@@ -34,7 +34,7 @@ static void sign(uint8_t *blob, size_t len) {
   CHECK(crypto_sign_detached(blob + len - 64, NULL, blob, len - 64, regulator_sk) == 0, "sign");
 }
 
-/* A license laid out by hand from spec section 2: header and fixed fields;
+/* A license laid out by hand from docs/format.md's table: header and fixed fields;
    the caller appends TLVs at 72 and calls finish(). */
 static size_t begin(uint8_t *b, uint64_t license_id, uint64_t allowance, uint32_t min_fw) {
   memset(b, 0, OLIC_LICENSE_MAX_SIZE);
