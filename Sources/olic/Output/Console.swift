@@ -8,17 +8,7 @@ enum Console {
 
   /// The whole text, retrying short writes; a closed pipe is not worth a crash.
   static func write(_ text: String, to fd: Int32) {
-    let bytes = Array(text.utf8)
-    var done = 0
-    while done < bytes.count {
-      let n = bytes.withUnsafeBytes { b -> Int in
-        guard let base = b.baseAddress else { return 0 }
-        return Glibc.write(fd, base + done, b.count - done)
-      }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { return }
-      done += n
-    }
+    _ = FileSystem.writeAll(Array(text.utf8), to: fd)
   }
 
   static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }

@@ -57,19 +57,10 @@ final class BatchOutput: Sendable {
   func write(_ bytes: [UInt8], name: String) throws(Failure) {
     let fd = openat(stagingFD, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw Failure("--out-dir: cannot create \(printable(name)): \(errnoText())") }
-    var written = 0
-    while written < bytes.count {
-      let n = bytes.withUnsafeBytes { b -> Int in
-        guard let base = b.baseAddress else { return 0 }
-        return Glibc.write(fd, base + written, b.count - written)
-      }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else {
-        let reason = errnoText()
-        close(fd)
-        throw Failure("--out-dir: cannot write \(printable(name)): \(reason)")
-      }
-      written += n
+    guard FileSystem.writeAll(bytes, to: fd) else {
+      let reason = errnoText()
+      close(fd)
+      throw Failure("--out-dir: cannot write \(printable(name)): \(reason)")
     }
     guard close(fd) == 0 else { throw Failure("--out-dir: cannot write \(printable(name)): \(errnoText())") }
   }
@@ -115,6 +106,21 @@ final class BatchOutput: Sendable {
 }
 
 enum FileSystem {
+  /// Writes every byte, retrying short writes and EINTR. On false, errno says why.
+  static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { b -> Int in
+        guard let base = b.baseAddress else { return 0 }
+        return Glibc.write(fd, base + written, b.count - written)
+      }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { return false }
+      written += n
+    }
+    return true
+  }
+
   /// syncfs(2) on the file system holding `fd`: one flush for every staged file.
   /// Glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does not
   /// set, so it is looked up by name; sync(2) is the portable fallback.

@@ -32,15 +32,8 @@ final class StagedOutput {
     let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     staged.append(Staged(temporary: temporary, final: path, what: what))
     defer { close(fd) }
-    var written = 0
-    while written < bytes.count {
-      let n = bytes.withUnsafeBytes { b -> Int in
-        guard let base = b.baseAddress else { return 0 }
-        return write(fd, base + written, b.count - written)
-      }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { throw Failure("\(what): cannot write '\(printable(path))': \(errnoText())") }
-      written += n
+    guard FileSystem.writeAll(bytes, to: fd) else {
+      throw Failure("\(what): cannot write '\(printable(path))': \(errnoText())")
     }
     guard fchmod(fd, mode) == 0 else { throw Failure("\(what): cannot set the mode of '\(printable(path))': \(errnoText())") }
   }
