@@ -15,11 +15,10 @@ extension olic_context {
     let count = Int(trusted_key_count_)
     return withUnsafeBytes(of: keyId.key_id) { wanted -> Int? in
       withUnsafeBytes(of: key_ids_) { ids -> Int? in
-        for index in 0..<min(count, Int(OLIC_MAX_TRUSTED_KEYS)) {
-          let base = index &* Wire.keyIdSize
-          var same = true
-          for i in 0..<Wire.keyIdSize where ids[base &+ i] != wanted[i] { same = false }
-          if same { return index }
+        guard let want = wanted.baseAddress, let table = ids.baseAddress else { return nil }
+        for index in 0..<min(count, Int(OLIC_MAX_TRUSTED_KEYS))
+        where sameBytes(table + index &* Wire.keyIdSize, want, count: Wire.keyIdSize) {
+          return index
         }
         return nil
       }
@@ -29,9 +28,8 @@ extension olic_context {
   func isDevice(_ license: borrowing olic_license) -> Bool {
     withUnsafeBytes(of: license.device_id) { theirs in
       withUnsafeBytes(of: device_id_) { ours in
-        var difference: UInt8 = 0
-        for i in 0..<Wire.deviceIdSize { difference |= theirs[i] ^ ours[i] }
-        return difference == 0
+        guard let a = theirs.baseAddress, let b = ours.baseAddress else { return false }
+        return sameBytes(a, b, count: Wire.deviceIdSize)
       }
     }
   }

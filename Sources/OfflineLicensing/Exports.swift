@@ -54,20 +54,9 @@ public func olic_init(
     withUnsafeMutableBytes(of: &ctx.pointee.key_ids_) { ids -> Bool in
       guard let tableBase = table.baseAddress, let idBase = ids.baseAddress else { return false }
       tableBase.copyMemory(from: keys, byteCount: keyCount &* Wire.publicKeySize)
-      var digest = InlineArray<32, UInt8>(repeating: 0)
-      for index in 0..<keyCount {
-        let key = tableBase + index &* Wire.publicKeySize
-        let hashed = withUnsafeMutableBytes(of: &digest) { d -> Bool in
-          guard let out = d.baseAddress else { return false }
-          return Crypto.blake2b256(key, length: Wire.publicKeySize, into: out)
-        }
-        guard hashed else { return false }
-        let copied = withUnsafeBytes(of: &digest) { d -> Bool in
-          guard let hash = d.baseAddress else { return false }
-          (idBase + index &* Wire.keyIdSize).copyMemory(from: hash, byteCount: Wire.keyIdSize)
-          return true
-        }
-        guard copied else { return false }
+      for index in 0..<keyCount
+      where !computeKeyId(of: tableBase + index &* Wire.publicKeySize, into: idBase + index &* Wire.keyIdSize) {
+        return false
       }
       return true
     }
@@ -196,14 +185,7 @@ public func olic_verify_request(
 public func olic_key_id(_ public_key: UnsafePointer<UInt8>!, _ out: UnsafeMutablePointer<UInt8>!) -> olic_status {
   guard let public_key, let out else { return OLIC_ERR_ARGUMENT }
   guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
-  var digest = InlineArray<32, UInt8>(repeating: 0)
-  let hashed = withUnsafeMutableBytes(of: &digest) { d -> Bool in
-    guard let base = d.baseAddress else { return false }
-    guard Crypto.blake2b256(public_key, length: Wire.publicKeySize, into: base) else { return false }
-    UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: Wire.keyIdSize)
-    return true
-  }
-  return hashed ? OLIC_OK : OLIC_ERR_CRYPTO
+  return computeKeyId(of: public_key, into: out) ? OLIC_OK : OLIC_ERR_CRYPTO
 }
 
 @c @implementation

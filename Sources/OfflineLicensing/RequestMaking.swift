@@ -20,9 +20,7 @@ func makeRequest(
     withUnsafeMutableBytes(of: &derived) { d -> Bool in
       guard let seed = s.baseAddress, let pk = d.baseAddress else { return false }
       guard Crypto.publicKey(seed: seed, into: pk) else { return false }
-      var difference: UInt8 = 0
-      for i in 0..<Wire.publicKeySize { difference |= d[i] ^ s[Wire.publicKeySize &+ i] }
-      return difference == 0
+      return sameBytes(pk, seed + Wire.publicKeySize, count: Wire.publicKeySize)
     }
   }
   guard pairMatches else { throw OLIC_ERR_ARGUMENT }

@@ -43,10 +43,8 @@ extension RawSpan {
   func equals(_ other: UnsafeRawBufferPointer, at offset: Int) -> Bool {
     guard has(other.count, at: offset) else { return false }
     return withUnsafeBytes { source -> Bool in
-      guard let base = source.baseAddress else { return other.count == 0 }
-      var difference: UInt8 = 0
-      for i in 0..<other.count { difference |= base.load(fromByteOffset: offset &+ i, as: UInt8.self) ^ other[i] }
-      return difference == 0
+      guard let base = source.baseAddress, let theirs = other.baseAddress else { return other.count == 0 }
+      return sameBytes(base + offset, theirs, count: other.count)
     }
   }
 }
