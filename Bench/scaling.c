@@ -10,31 +10,14 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "ops.h"
 
 enum { SCALE_SAMPLES = 101, SCALE_SAMPLE_NS = 1000 * 1000 };
-
-typedef struct check_arg {
-  const olic_context *ctx;
-  const bench_license *license;
-} check_arg;
 
 static void op_check(void *p) {
   const check_arg *a = p;
   olic_status s = olic_check(a->ctx, a->license->bytes, a->license->len, 0, NULL);
   bench_sink += (uint64_t)s;
-}
-
-typedef struct verify_arg {
-  const bench_license *license;
-  const uint8_t *public_key;
-} verify_arg;
-
-static void op_verify(void *p) {
-  const verify_arg *a = p;
-  size_t signed_len = a->license->len - OLIC_SIGNATURE_SIZE;
-  bench_sink += (uint64_t)crypto_sign_verify_detached(a->license->bytes + signed_len,
-                                                       a->license->bytes, signed_len,
-                                                       a->public_key);
 }
 
 static void op_parse(void *p) {
@@ -60,7 +43,7 @@ int bench_scaling(scaling_results *out) {
       return -1;
     check_arg c = {&dev.ctx, &license};
     verify_arg v = {&license, signer.public_key};
-    bench_pair_alternating(op_check, &c, op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
+    bench_pair_alternating(op_check, &c, bench_op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
                &out->size_check_ns[i], &out->size_verify_ns[i], NULL);
     out->size_parse_ns[i] = bench_single(op_parse, &license, SCALE_SAMPLES, SCALE_SAMPLE_NS);
   }
@@ -75,7 +58,7 @@ int bench_scaling(scaling_results *out) {
       return -1;
     check_arg valid = {&dev.ctx, &license}, refused = {&dev.ctx, &unknown};
     verify_arg v = {&license, signer.public_key};
-    bench_pair_alternating(op_check, &valid, op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
+    bench_pair_alternating(op_check, &valid, bench_op_verify, &v, SCALE_SAMPLES, SCALE_SAMPLE_NS,
                &out->key_check_ns[k - 1], &out->key_verify_ns[k - 1], NULL);
     out->key_unknown_ns[k - 1] = bench_single(op_check, &refused, SCALE_SAMPLES, SCALE_SAMPLE_NS);
   }

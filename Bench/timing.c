@@ -9,35 +9,18 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "ops.h"
 
 /* ~1 ms per sample: 20-odd verifications, so clock reads and loop overhead are
    far below 0.1 %, while a pair of samples is short enough to see one machine
    speed. 201 pairs take about half a second. */
 enum { SAMPLE_NS = 1000 * 1000 };
 
-typedef struct check_arg {
-  const olic_context *ctx;
-  const bench_license *license;
-} check_arg;
-
-typedef struct verify_arg {
-  const bench_license *license;
-  const uint8_t *public_key;
-} verify_arg;
-
 static void op_check(void *p) {
   const check_arg *a = p;
   olic_license out;
   olic_status s = olic_check(a->ctx, a->license->bytes, a->license->len, 0, &out);
   bench_sink += (uint64_t)s + out.license_id;
-}
-
-static void op_verify(void *p) {
-  const verify_arg *a = p;
-  size_t signed_len = a->license->len - OLIC_SIGNATURE_SIZE;
-  int r = crypto_sign_verify_detached(a->license->bytes + signed_len, a->license->bytes,
-                                      signed_len, a->public_key);
-  bench_sink += (uint64_t)(r + 1);
 }
 
 static void op_parse(void *p) {
@@ -99,9 +82,9 @@ int bench_timing(timing_results *out) {
      two: they alternate call by call. A rejection is 500 times cheaper than a
      verify, so it is timed in blocks, where a clock read per call would not
      be lost in the noise. */
-  bench_pair_alternating(op_check, &check_valid, op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
+  bench_pair_alternating(op_check, &check_valid, bench_op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
                          &out->check_ns, &out->verify_ns, &out->check_pair_ratio);
-  bench_pair(op_check, &check_reject, op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
+  bench_pair(op_check, &check_reject, bench_op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
              &out->reject_ns, &out->reject_verify_ns, NULL);
   out->parse_ns = bench_single(op_parse, &valid, BENCH_SAMPLES, SAMPLE_NS);
 
