@@ -18,7 +18,13 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
-    .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
+    // The core's private fault-hardening primitives (launders, the platform hook).
+    .systemLibrary(name: "COlicHarden", path: "Sources/COlicHarden"),
+    // OLIC_FAULT_TESTING: debug builds (swift test) may make a twin check
+    // disagree, to test the fault paths on a host; release tools cannot.
+    .target(
+      name: "OfflineLicensing", dependencies: ["COlic", "CSodium", "COlicHarden"],
+      swiftSettings: [.define("OLIC_FAULT_TESTING", .when(configuration: .debug))]),
     .executableTarget(
       name: "olic",
       dependencies: [

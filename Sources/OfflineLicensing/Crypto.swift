@@ -15,16 +15,18 @@ enum Crypto {
   }
 
   /// Ed25519 verification, RFC 8032 with libsodium's strict rules
-  /// (canonical S, no small-order R or public key).
+  /// (canonical S, no small-order R or public key). libsodium's result as it
+  /// is: 0 passes, anything else (-1) fails. The fault-hardened check keeps
+  /// this value rather than a Bool, which one flipped bit would turn.
   static func verify(
     signature: UnsafeRawPointer, message: UnsafeRawPointer, length: Int,
     publicKey: UnsafeRawPointer
-  ) -> Bool {
-    guard length >= 0 else { return false }
+  ) -> Int32 {
+    guard length >= 0 else { return -1 }
     return crypto_sign_verify_detached(
       signature.assumingMemoryBound(to: UInt8.self),
       message.assumingMemoryBound(to: UInt8.self), UInt64(length),
-      publicKey.assumingMemoryBound(to: UInt8.self)) == 0
+      publicKey.assumingMemoryBound(to: UInt8.self))
   }
 
   static func sign(
