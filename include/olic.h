@@ -18,7 +18,7 @@
  *   of storage->write each. Calls that change nothing write nothing.
  * - Peak stack of any call, libsodium included, is below 8 KiB (make bench measures it).
  * - The calls that take a context are hardened against single glitches
- *   (docs/fault-injection.md). OLIC_ERR_FAULT means a check disagreed with its
+ *   (docs/fault-hardening.md). OLIC_ERR_FAULT means a check disagreed with its
  *   duplicate; no input produces it on a chip that runs correctly. A call that
  *   returns it has written nothing to storage, and after it from olic_install,
  *   olic_reserve or olic_make_request the context is unusable: every later call

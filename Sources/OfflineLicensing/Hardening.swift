@@ -1,7 +1,7 @@
 import COlic
 import COlicHarden
 
-// Fault hardening (docs/fault-injection.md, "How the core is hardened").
+// Fault hardening (docs/fault-hardening.md).
 //
 // A glitch can skip an instruction, flip a bit of the value it produced, or turn
 // a branch the other way. So every decision that leads to a state change or to
