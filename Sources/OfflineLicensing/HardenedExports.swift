@@ -5,7 +5,9 @@ import COlic
 // the ready state is checked again by a twin, every decision that leads to a
 // commit or to OLIC_OK is repeated by Twins.swift before the commit, and
 // OLIC_OK is returned only when the proof's verdict and step count say every
-// step ran. Statuses of a correct core are exactly those of docs/format.md.
+// step ran, and every refusal goes through `refuse`, so that no register left
+// at 0 by the decision (a ready_ of 0, say) can be returned as OLIC_OK.
+// Statuses of a correct core are exactly those of docs/format.md.
 
 @c @implementation
 public func olic_check(
@@ -13,8 +15,8 @@ public func olic_check(
   _ out: UnsafeMutablePointer<olic_license>!
 ) -> olic_status {
   out?.pointee = olic_license()
-  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard let ctx, let license else { return refuse(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   let length = givenLength(len)
   let copy = LicenseCopy(license, length: length)
   var proof = Proof()
@@ -34,8 +36,8 @@ public func olic_check(
 public func olic_install(
   _ ctx: UnsafeMutablePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64
 ) -> olic_status {
-  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard let ctx, let license else { return refuse(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   let length = givenLength(len)
   let copy = LicenseCopy(license, length: length)
   var proof = Proof()
@@ -63,14 +65,14 @@ public func olic_reserve(
   _ ctx: UnsafeMutablePointer<olic_context>!, _ want: UInt64, _ granted: UnsafeMutablePointer<UInt64>!
 ) -> olic_status {
   granted?.pointee = 0
-  guard let ctx, let granted else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard let ctx, let granted else { return refuse(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   var proof = Proof()
   proof.step()
-  guard want != 0 else { return OLIC_ERR_ARGUMENT }
+  guard want != 0 else { return refuse(OLIC_ERR_ARGUMENT) }
   proof.step()
   var next = ctx.pointee.state_
-  guard next.remaining != 0 else { return OLIC_ERR_EXHAUSTED }
+  guard next.remaining != 0 else { return refuse(OLIC_ERR_EXHAUSTED) }
   proof.step()
   let g = min(want, next.remaining)
   next.remaining -= g
@@ -94,8 +96,8 @@ public func olic_state(_ ctx: UnsafePointer<olic_context>!, _ out: UnsafeMutable
   -> olic_status
 {
   out?.pointee = olic_state_info()
-  guard let ctx, let out else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard let ctx, let out else { return refuse(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   let info = ctx.pointee.stateInfo
   guard twin(stillReady(ctx)) else { return faultDetected(nil) }
   out.pointee = info
@@ -108,11 +110,11 @@ public func olic_make_request(
   _ out: UnsafeMutablePointer<UInt8>!, _ capacity: Int, _ out_len: UnsafeMutablePointer<Int>!
 ) -> olic_status {
   out_len?.pointee = 0
-  guard let ctx, let device_secret_key, let out else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard let ctx, let device_secret_key, let out else { return refuse(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   var proof = Proof()
   proof.step()
-  guard givenLength(capacity) >= RequestLayout.size else { return OLIC_ERR_BUFFER }
+  guard givenLength(capacity) >= RequestLayout.size else { return refuse(OLIC_ERR_BUFFER) }
   proof.step()
   do throws(olic_status) {
     try makeRequest(ctx, secretKey: device_secret_key, into: out, capacity: capacity, proof: &proof)

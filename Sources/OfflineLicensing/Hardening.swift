@@ -101,6 +101,14 @@ func refusal(_ error: olic_status, _ poison: UnsafeMutablePointer<olic_context>?
   return code != OLIC_OK.rawValue ? olic_status(rawValue: code) : faultDetected(poison)
 }
 
+/// A refusal by a hardened export's own checks. The status is laundered, so it
+/// is materialised on this path and checked again: a skipped load of the
+/// constant leaves whatever the failed decision left in the register (the
+/// ready_ of a zeroed context is 0), and that is a detected fault, never
+/// OLIC_OK. Nothing is poisoned: the context was not usable, or not changed.
+@inline(__always)
+func refuse(_ status: olic_status) -> olic_status { refusal(status, nil) }
+
 /// The last decision before OLIC_OK: the verdict token and the step count,
 /// read back through a launder.
 @inline(__always)
