@@ -27,11 +27,13 @@ public func olic_provision(_ storage: UnsafePointer<olic_storage>!) -> olic_stat
   guard let storage = usableStorage(storage) else { return OLIC_ERR_ARGUMENT }
   guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
   do throws(olic_status) {
-    guard try !hasIntactRecord(storage) else { return OLIC_ERR_PROVISIONED }
+    guard try !hasIntactRecord(storage) else { return refuse(OLIC_ERR_PROVISIONED) }
+    var blank = storage
+    try confirmBlank(&blank)
     try writeRecord(storage, slot: 0, generation: 1, state: olic_state_info())
     return OLIC_OK
   } catch {
-    return error
+    return refusal(error, nil)
   }
 }
 
@@ -70,7 +72,9 @@ public func olic_init(
   ctx.pointee.storage_ = usable
 
   do throws(olic_status) {
-    let record = try loadNewestRecord(usable)
+    var record = try loadNewestRecord(usable)
+    var storageCopy = usable
+    try confirmRecovery(&storageCopy, &record)
     ctx.pointee.state_ = record.state
     ctx.pointee.state_.firmware_version = config.pointee.firmware_version
     ctx.pointee.generation_ = record.generation
@@ -79,7 +83,7 @@ public func olic_init(
     return OLIC_OK
   } catch {
     ctx.pointee = olic_context()
-    return error
+    return refusal(error, nil)
   }
 }
 

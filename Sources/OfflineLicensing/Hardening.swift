@@ -52,6 +52,10 @@ let requestSteps: UInt32 = 6
   olic_launder_ptr(UnsafeRawPointer(p)).unsafelyUnwrapped.assumingMemoryBound(to: T.self)
 }
 
+@inline(__always) func launderRaw(_ p: UnsafeRawPointer) -> UnsafeRawPointer {
+  olic_launder_ptr(p).unsafelyUnwrapped
+}
+
 @inline(__always) func launder<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
   olic_launder_mut_ptr(UnsafeMutableRawPointer(p)).unsafelyUnwrapped.assumingMemoryBound(to: T.self)
 }
@@ -95,10 +99,14 @@ let statusMask: UInt32 = 0xFF
 /// status reaching the shared return path has its upper bits clear, so it needs
 /// no zero-extension there, and a skipped extension (shift left, shift right)
 /// is what turned any refusal into 0 = OLIC_OK.
+/// A fault detected where no context is at hand (the record encoder) is
+/// reported and poisons here.
 @inline(__always)
 func refusal(_ error: olic_status, _ poison: UnsafeMutablePointer<olic_context>?) -> olic_status {
   let code = launder(error.rawValue) & statusMask
-  return code != OLIC_OK.rawValue ? olic_status(rawValue: code) : faultDetected(poison)
+  guard code != OLIC_OK.rawValue else { return faultDetected(poison) }
+  if code == OLIC_ERR_FAULT.rawValue, let poison { launder(poison).pointee.ready_ = contextPoisonedMagic }
+  return olic_status(rawValue: code)
 }
 
 /// A refusal by a hardened export's own checks. The status is laundered, so it

@@ -124,6 +124,43 @@ import Testing
     #expect(exhausted == (OLIC_ERR_EXHAUSTED, 0) && twins == 0)
   }
 
+  /// olic_init's recovery is taken twice; a disagreement leaves the zeroed,
+  /// unusable context of a failed init.
+  @Test func initRecoveryTwins() {
+    let d = Self.device()
+    let (passing, twins) = FaultInjection.withTrip(.max) { d.boot() }
+    #expect(passing == OLIC_OK)
+    #expect(twins >= 2)
+    for trip in 0..<twins {
+      let reads = d.ram.reads
+      let (status, seen) = FaultInjection.withTrip(trip) { d.boot() }
+      #expect(status == OLIC_ERR_FAULT && seen == trip + 1, "twin \(trip): \(name(status))")
+      #expect(d.ram.reads > reads && d.ram.writes == 2 + 1, "init writes nothing")
+      #expect(withUnsafeBytes(of: d.context) { $0.allSatisfy { $0 == 0 } }, "a failed init zeroes ctx")
+      expectUnusable(d, "init twin \(trip)")
+      #expect(d.boot() == OLIC_OK)
+      #expect(d.state.last_license_id == 2)
+    }
+  }
+
+  /// olic_provision asks twice whether the storage is blank, and its record is
+  /// read back before the write.
+  @Test func provisionTwins() {
+    let probe = RAMStorage()
+    var probeStorage = probe.storage
+    let (passing, twins) = FaultInjection.withTrip(.max) { olic_provision(&probeStorage) }
+    #expect(passing == OLIC_OK && probe.writes == 1)
+    #expect(twins >= 3)
+    for trip in 0..<twins {
+      let ram = RAMStorage()
+      var storage = ram.storage
+      let (status, seen) = FaultInjection.withTrip(trip) { olic_provision(&storage) }
+      #expect(status == OLIC_ERR_FAULT && seen == trip + 1, "twin \(trip): \(name(status))")
+      #expect(ram.writes == 0 && ram.bytes.allSatisfy { $0 == 0 }, "twin \(trip): storage written")
+      #expect(olic_provision(&storage) == OLIC_OK)
+    }
+  }
+
   /// olic_platform_fault (defined below, as a vendor would) runs once per detection.
   @Test func platformHookRunsOncePerDetectedFault() {
     let d = Self.device()
