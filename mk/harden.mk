@@ -9,7 +9,7 @@ HARDEN_CHECK := Tests/harden/check_object.py
 .PHONY: test-harden-object
 
 test-harden-object: $(CROSS_DIR)/riscv64-none-none-eabi/olic.o $(BUILD)/libolic.a $(HARDEN_CHECK) \
-    Sources/OfflineLicensing/Twins.swift | qemu-deps
+    Sources/OfflineLicensing/Twins.swift Sources/OfflineLicensing/StateTwins.swift | qemu-deps
 	python3 $(HARDEN_CHECK) --arch rv64 --object $(CROSS_DIR)/riscv64-none-none-eabi/olic.o \
 	  --objdump riscv64-unknown-elf-objdump --ld riscv64-unknown-elf-ld
 	$(if $(filter x86_64,$(shell uname -m)),python3 $(HARDEN_CHECK) --arch x86_64 \
