@@ -51,6 +51,8 @@ typedef struct size_results {
   bool cross_present;
   char cross_json[4096];                   /* normalised {"target": bytes, ...} */
   char cross_note[256];
+  bool hardening_measured;
+  uint64_t hardening_bytes;                /* the fault-hardening functions' own code */
 } size_results;
 
 typedef struct bench_results {
