@@ -52,10 +52,25 @@ def scenario_table(image):
     return table
 
 
+PREPARED = {}  # per worker: the last scenario prepared, reused by its next task
+
+
 def prepare(scenario, campaign):
+    key = (scenario, campaign)
+    if key not in PREPARED:
+        PREPARED.clear()
+        PREPARED[key] = _prepare(scenario, campaign)
+    return PREPARED[key]
+
+
+def _prepare(scenario, campaign):
+    tracer = emu.Machine(IMAGE, scenario, tracing=True)
+    tracer.setup()
+    trace = tracer.record_trace()
+    del tracer
     m = emu.Machine(IMAGE, scenario)
     m.setup()
-    trace = m.golden()
+    m.golden(trace)
     olic, tail = models.faultable(IMAGE, trace)
     singles = models.single_faults(IMAGE, trace, olic, tail, campaign)
     doubles = models.double_faults(olic, tail, DOUBLE_SAMPLE[campaign], seed=1500 + scenario)

@@ -72,9 +72,18 @@ const uint32_t fault_scenario_expected[SCENARIO_COUNT] = {
 /* In .data, so that it has bytes in the loaded image for the simulator to set. */
 volatile uint32_t fault_scenario = 0xffffffffu;
 
-/* What the simulator compares after the attacked call. */
+/* What the simulator compares after the attacked call: the context, and the
+   call's output (*granted of a reserve, *out_len of a make_request), 256 bytes
+   apart. A fault that corrupts the output pointer by a few bytes would
+   otherwise write into whatever the linker put next to it, and a wild write
+   into the context is not a change olic made to its state. */
 olic_context fault_ctx;
-uint64_t fault_output; /* *granted of a reserve, *out_len of a make_request */
+struct fault_output_area {
+  uint8_t guard_before[256]; /* the simulator reads value at offset 256 */
+  uint64_t value;
+  uint8_t guard_after[256];
+} fault_output_area;
+#define fault_output (fault_output_area.value)
 static uint8_t request[OLIC_REQUEST_SIZE];
 
 /* Markers: the simulator runs to their entry. noinline and an empty asm keep
