@@ -50,7 +50,7 @@ fault-deps: | qemu-deps
 	fi
 
 # The licenses: encoded by the core (build/libolic.a), signed with fixed seeds.
-$(FAULT_DIR)/gen_blobs: Tests/fault/gen_blobs.c $(BUILD)/libolic.a include/olic.h
+$(FAULT_DIR)/gen_blobs: Tests/fault/gen_blobs.c $(BUILD)/libolic.a include/olic.h | deps
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
 

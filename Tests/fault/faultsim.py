@@ -25,6 +25,7 @@ import faultsim_models as models  # noqa: E402
 VERDICTS = ("success", "detected", "refused", "crash", "hang")
 MODELS = ("skip", "skip2", "skip3", "flip")
 DOUBLE_SAMPLE = {"full": 2000, "test": 200}
+CANARY = "canary"  # harness.c's self-test scenario: it must be broken
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "olic.h")
 
 IMAGE = None  # set before the workers fork
@@ -52,10 +53,25 @@ def scenario_table(image):
     return table
 
 
+PREPARED = {}  # per worker: the last scenario prepared, reused by its next task
+
+
 def prepare(scenario, campaign):
+    key = (scenario, campaign)
+    if key not in PREPARED:
+        PREPARED.clear()
+        PREPARED[key] = _prepare(scenario, campaign)
+    return PREPARED[key]
+
+
+def _prepare(scenario, campaign):
+    tracer = emu.Machine(IMAGE, scenario, tracing=True)
+    tracer.setup()
+    trace = tracer.record_trace()
+    del tracer
     m = emu.Machine(IMAGE, scenario)
     m.setup()
-    trace = m.golden()
+    m.golden(trace)
     olic, tail = models.faultable(IMAGE, trace)
     singles = models.single_faults(IMAGE, trace, olic, tail, campaign)
     doubles = models.double_faults(olic, tail, DOUBLE_SAMPLE[campaign], seed=1500 + scenario)
@@ -99,7 +115,7 @@ def work(task):
                 "symbol": ins.symbol,
                 "offset": ins.offset,
                 "instruction": ins.text(),
-                "in": "olic" if IMAGE.in_olic(ins.address) else "libsodium tail",
+                "in": IMAGE.region(ins.address),
                 "returned": o.kind,
                 "status": o.status,
                 "nvm_changed": o.nvm_changed,
@@ -154,11 +170,13 @@ def main():
         "tail_start": "0x%x (%s)" % (IMAGE.tail_start, IMAGE.symbolize(IMAGE.tail_start)),
         "fault_status": fault_status,
         "scenarios": {},
+        "canary": {},
     }
     totals = {m: dict.fromkeys(("tried",) + VERDICTS, 0) for m in MODELS + ("double_skip",)}
     failures = []
     for s in chosen:
         name, want = table[s]
+        canary = name == CANARY
         mine = [r for r in results if r["scenario"] == s]
         g = mine[0]["golden"]
         if g["status"] != want or g["nvm_changed"] or g["ctx_changed"] or g["output"]:
@@ -170,13 +188,20 @@ def main():
             for model, c in r["counts"].items():
                 for k, v in c.items():
                     per_model[model][k] += v
-                    totals[model][k] += v
+                    if not canary:
+                        totals[model][k] += v
             successes.extend(x for x in r["successes"] if x["model"] != "double_skip")
         successes.sort(key=lambda x: (x["instance"], x["model"], x["fault"]))
         for x in successes:
             x["status"] = names.get(x["status"], x["status"])
         double = per_model.pop("double_skip")
-        report["scenarios"][name] = {
+        if canary:
+            # The self-test: single faults must get through an unhardened check.
+            for model in ("skip", "flip"):
+                if per_model[model]["success"] == 0:
+                    failures.append("canary: no %s fault got through the unhardened check; "
+                                    "the injection is broken" % model)
+        report["canary" if canary else "scenarios"][name] = {
             "expected_status": names.get(want, want),
             "golden_instructions": g["instructions"],
             "olic_instances": mine[0]["olic_instances"],
@@ -230,7 +255,7 @@ def print_summary(report):
     print("fault campaign %s: %s s" % (report["campaign"], report["seconds"]))
     print("%-26s %-7s %8s %8s %9s %8s %8s %6s" % ("scenario", "model", "tried", "success",
                                                    "detected", "refused", "crash", "hang"))
-    for name, s in report["scenarios"].items():
+    for name, s in list(report["scenarios"].items()) + list(report["canary"].items()):
         for model, c in list(s["models"].items()) + [("double", s["double_skip"])]:
             print("%-26s %-7s %8d %8d %9d %8d %8d %6d" % (name, model, c["tried"], c["success"],
                                                           c["detected"], c["refused"], c["crash"], c["hang"]))

@@ -83,14 +83,18 @@ class Outcome:
 
 
 class Machine:
-    def __init__(self, image, scenario):
+    def __init__(self, image, scenario, tracing=False):
+        """tracing: record every instruction executed (golden runs only: a
+        Python call per translated block). Unicorn applies a hook only to code
+        translated after it was added, and flushing its translation cache costs
+        a gigabyte of RSS, so a machine is made to trace or not from the start."""
         self.image = image
         self.scenario = scenario
         sym = image.symbols
         self.begin = sym["fault_attack_begin"]
         self.end = sym["fault_attack_end"]
         self.ctx_range = (sym["fault_ctx"], image.sizes["fault_ctx"])
-        self.output_addr = sym["fault_output"]
+        self.output_addr = sym["fault_output_area"] + 256  # harness.c: after its guard
         nvm_lo, nvm_size = image.sections[".secure_nvm"]
         self.nvm_range = (nvm_lo, nvm_size)
         data_lo = image.sections[".data"][0]
@@ -108,7 +112,11 @@ class Machine:
             uc.mem_write(vaddr, data)
         uc.mem_write(sym["fault_scenario"], scenario.to_bytes(4, "little"))
         uc.hook_add(UC_HOOK_MEM_UNMAPPED, self._on_unmapped)
-        # Hooks reach only code translated after them: added before any run.
+        self.trace = None
+        self._blocks = []
+        self._block_addrs = {}
+        if tracing:
+            uc.hook_add(UC_HOOK_BLOCK, self._on_block)
         self.ff = {}
         self.ff_enabled = False
         for name in FAST_FORWARD:
@@ -203,49 +211,54 @@ class Machine:
         self.uc.context_restore(snap[0])
         self.uc.mem_write(self.rw_range[0], snap[1])
 
-    def golden(self):
-        """Runs the attacked call unfaulted and records every instruction address
-        it executes, from fault_attack_begin to fault_attack_end."""
-        trace = []
-        blocks = []
-        lengths = {}
-        instructions = self.image.instructions
+    def _on_block(self, uc, address, size, user):
+        if self._recording is None:
+            return
+        addrs = self._block_addrs.get(address)
+        if addrs is None:
+            addrs, a = [], address
+            while a < address + size:
+                addrs.append(a)
+                a += self.image.instructions[a].length
+            self._block_addrs[address] = addrs
+        self._blocks.append((address, len(self._recording)))
+        self._recording.extend(addrs)
 
-        def on_block(uc, address, size, user):
-            addrs = lengths.get(address)
-            if addrs is None:
-                addrs, a = [], address
-                while a < address + size:
-                    addrs.append(a)
-                    a += instructions[a].length
-                lengths[address] = addrs
-            blocks.append((address, len(trace)))
-            trace.extend(addrs)
+    _recording = None
 
+    def record_trace(self):
+        """Tracing machine: runs the attacked call unfaulted and returns every
+        instruction address it executes, from fault_attack_begin (included) to
+        fault_attack_end (excluded)."""
         self.restore(self.start)
-        # A hook only reaches code translated after it was added.
-        self.uc.ctl_flush_tb()
-        hook = self.uc.hook_add(UC_HOOK_BLOCK, on_block)
+        self._recording, self._blocks = [], []
         try:
             self._run(self.begin, SETUP_BUDGET)
         except UcError as e:
             raise HarnessError("golden run of scenario %d failed: %s" % (self.scenario, self._exit_reason(e)))
-        finally:
-            self.uc.hook_del(hook)
-            self.uc.ctl_flush_tb()
+        trace, self._recording = self._recording, None
         if self.uc.reg_read(PC) != self.end:
             raise HarnessError("golden run of scenario %d did not return" % self.scenario)
         # If the block hook fired at the marker's entry, before the stop, that
         # block is not part of the call.
-        if blocks and blocks[-1][0] == self.end:
-            del trace[blocks[-1][1]:]
+        if self._blocks and self._blocks[-1][0] == self.end:
+            del trace[self._blocks[-1][1]:]
+        self._blocks = []
+        return trace
+
+    def golden(self, trace):
+        """Fault machine: adopts the tracing machine's trace, runs the call once
+        unfaulted for the golden outcome, and records the replayable calls."""
         self.trace = trace
+        self.restore(self.start)
+        self._run(self.begin, len(trace))
+        if self.uc.reg_read(PC) != self.end:
+            raise HarnessError("scenario %d: the golden run did not end where its trace did" % self.scenario)
         self.golden_outcome = self._outcome("returned")
         self.budget = 2 * len(trace) + HANG_MARGIN
         self.ff_index = {}
         self._record_fast_forward()
         self.ff_hits = 0
-        return trace
 
     def take_snapshots(self, indices):
         """Snapshots at golden instruction indices, so that a fault run re-executes

@@ -134,7 +134,9 @@ class Image:
         self.olic_ranges = self._olic_ranges(map_path, olic_object)
         self._mark_branch_feeders()
         self.tail_start = self._tail_start()
-        self.tail_exit_ranges = self.olic_ranges
+        # harness.c's self-test check, faulted like olic's code.
+        canary = self.symbols["fault_canary"]
+        self.canary_range = (canary, canary + self.sizes["fault_canary"])
 
     # ELF64 little-endian program headers: (vaddr, bytes of the file image, memsz).
     def _load_segments(self):
@@ -219,6 +221,14 @@ class Image:
 
     def in_olic(self, address):
         return any(lo <= address < hi for lo, hi in self.olic_ranges)
+
+    def in_canary(self, address):
+        return self.canary_range[0] <= address < self.canary_range[1]
+
+    def region(self, address):
+        if self.in_olic(address):
+            return "olic"
+        return "harness canary" if self.in_canary(address) else "libsodium tail"
 
     def _mark_branch_feeders(self):
         # A register write that a conditional branch reads a few instructions

@@ -21,11 +21,12 @@ DOUBLE_NEAR = 32                 # the near half of the double sample: second sk
 def faultable(image, trace):
     """Indices of the golden trace that are fault targets: olic's own code, and
     libsodium's verification tail, from the return of the final scalar
-    multiplication until control is back in olic. Returns (olic, tail)."""
+    multiplication until control is back in olic. Returns (olic, tail); the
+    harness's canary counts with olic."""
     olic, tail = [], []
     in_tail = False
     for g, a in enumerate(trace):
-        if image.in_olic(a):
+        if image.in_olic(a) or image.in_canary(a):
             in_tail = False
             olic.append(g)
         elif a == image.tail_start or in_tail:

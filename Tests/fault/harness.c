@@ -34,6 +34,7 @@ typedef enum scenario {
   INIT_FAILED_MAKE_REQUEST,
   REQUEST_SMALL_BUFFER,
   REQUEST_BAD_KEY,
+  CANARY,
   SCENARIO_COUNT
 } scenario;
 
@@ -52,6 +53,7 @@ const char *const fault_scenario_names[SCENARIO_COUNT] = {
     [INIT_FAILED_MAKE_REQUEST] = "init_failed_make_request",
     [REQUEST_SMALL_BUFFER] = "request_small_buffer",
     [REQUEST_BAD_KEY] = "request_bad_key",
+    [CANARY] = "canary",
 };
 const uint32_t fault_scenario_expected[SCENARIO_COUNT] = {
     [BAD_SIGNATURE] = OLIC_ERR_SIGNATURE,
@@ -67,14 +69,24 @@ const uint32_t fault_scenario_expected[SCENARIO_COUNT] = {
     [INIT_FAILED_MAKE_REQUEST] = OLIC_ERR_STATE,
     [REQUEST_SMALL_BUFFER] = OLIC_ERR_BUFFER,
     [REQUEST_BAD_KEY] = OLIC_ERR_ARGUMENT,
+    [CANARY] = OLIC_ERR_SIGNATURE,
 };
 
 /* In .data, so that it has bytes in the loaded image for the simulator to set. */
 volatile uint32_t fault_scenario = 0xffffffffu;
 
-/* What the simulator compares after the attacked call. */
+/* What the simulator compares after the attacked call: the context, and the
+   call's output (*granted of a reserve, *out_len of a make_request), 256 bytes
+   apart. A fault that corrupts the output pointer by a few bytes would
+   otherwise write into whatever the linker put next to it, and a wild write
+   into the context is not a change olic made to its state. */
 olic_context fault_ctx;
-uint64_t fault_output; /* *granted of a reserve, *out_len of a make_request */
+struct fault_output_area {
+  uint8_t guard_before[256]; /* the simulator reads value at offset 256 */
+  uint64_t value;
+  uint8_t guard_after[256];
+} fault_output_area;
+#define fault_output (fault_output_area.value)
 static uint8_t request[OLIC_REQUEST_SIZE];
 
 /* Markers: the simulator runs to their entry. noinline and an empty asm keep
@@ -84,6 +96,19 @@ __attribute__((noinline)) void fault_attack_begin(void) { __asm__ volatile("" ::
 __attribute__((noinline)) void fault_attack_end(uint32_t status, uint32_t expected,
                                                 const char *name) {
   __asm__ volatile("" : : "r"(status), "r"(expected), "r"(name) : "memory");
+}
+
+/* The simulator's self-test: a check written the way olic's was before
+   hardening (one OR-reduce, one branch, success = 0). The simulator faults it
+   like olic's own code and requires that single faults DO get through it:
+   otherwise the injection itself is broken and a clean olic report means
+   nothing. */
+__attribute__((noinline)) olic_status fault_canary(const uint8_t *a, const uint8_t *b, size_t n) {
+  uint8_t d = 0;
+  for (size_t i = 0; i < n; i++) {
+    d |= (uint8_t)(a[i] ^ b[i]);
+  }
+  return d == 0 ? OLIC_OK : OLIC_ERR_SIGNATURE;
 }
 
 /* A setup step that goes wrong ends the run with a distinctive exit status
@@ -161,6 +186,7 @@ int main(void) {
   case INIT_FAILED_MAKE_REQUEST: st = make_request(blob_device_secret_key, sizeof request); break;
   case REQUEST_SMALL_BUFFER: st = make_request(blob_device_secret_key, sizeof request - 1); break;
   case REQUEST_BAD_KEY: st = make_request(blob_device_bad_secret_key, sizeof request); break;
+  case CANARY: st = fault_canary(blob_device_secret_key, blob_device_bad_secret_key, 64); break;
   case SCENARIO_COUNT: break;
   }
   fault_attack_end((uint32_t)st, fault_scenario_expected[which], fault_scenario_names[which]);
