@@ -22,10 +22,11 @@ enum Crypto {
     signature: UnsafeRawPointer, message: UnsafeRawPointer, length: Int,
     publicKey: UnsafeRawPointer
   ) -> Int32 {
-    guard length >= 0 else { return -1 }
-    return crypto_sign_verify_detached(
+    // Clamped, not refused: an early "return -1" here is hoisted above the
+    // call, where a glitch that skips past it leaves a stale 0 as the result.
+    crypto_sign_verify_detached(
       signature.assumingMemoryBound(to: UInt8.self),
-      message.assumingMemoryBound(to: UInt8.self), UInt64(length),
+      message.assumingMemoryBound(to: UInt8.self), UInt64(clamping: length),
       publicKey.assumingMemoryBound(to: UInt8.self))
   }
 

@@ -3,10 +3,10 @@ import COlic
 // The exports that take a context: the only calls that can change state, grant
 // allowance or vouch for a license. Each one is fault-hardened (Hardening.swift):
 // the ready state is checked again by a twin, every decision that leads to a
-// commit or to OLIC_OK is repeated by Twins.swift before the commit, and
-// OLIC_OK is returned only when the proof's verdict and step count say every
-// step ran, and every refusal goes through `refuse`, so that no register left
-// at 0 by the decision (a ready_ of 0, say) can be returned as OLIC_OK.
+// commit or to OLIC_OK is repeated by Twins.swift before the commit, and the
+// export itself is a thin wrapper that keeps the Proof on its own stack, runs
+// its body (never inlined) and seals the body's status with the proof. Outputs
+// that grant (*granted, *out_len) are written by the wrapper, after the seal.
 // Statuses of a correct core are exactly those of docs/format.md.
 
 @c @implementation
@@ -14,17 +14,26 @@ public func olic_check(
   _ ctx: UnsafePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64,
   _ out: UnsafeMutablePointer<olic_license>!
 ) -> olic_status {
+  var proof = Proof()
+  let status = checkBody(ctx, license, len, now, out, proof: &proof)
+  return sealed(status, &proof, steps: checkSteps, poison: nil)
+}
+
+@inline(never)
+func checkBody(
+  _ ctx: UnsafePointer<olic_context>?, _ license: UnsafePointer<UInt8>?, _ len: Int, _ now: UInt64,
+  _ out: UnsafeMutablePointer<olic_license>?, proof: UnsafeMutablePointer<Proof>
+) -> olic_status {
   out?.pointee = olic_license()
-  guard let ctx, let license else { return refuse(OLIC_ERR_ARGUMENT) }
-  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
+  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
   let length = givenLength(len)
   let copy = LicenseCopy(license, length: length)
-  var proof = Proof()
   do throws(olic_status) {
     let checked = try checkLicense(
-      ctx, copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now,
-      proof: &proof, poison: nil)
-    guard approved(&proof, steps: checkSteps) else { return faultDetected(nil) }
+      ctx, copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now, proof: proof)
+    // *out is filled only on OLIC_OK: the seal's decision, taken here first.
+    guard approved(proof, steps: checkSteps) else { return faultDetected(nil) }
     out?.pointee = checked
     return OLIC_OK
   } catch {
@@ -36,24 +45,32 @@ public func olic_check(
 public func olic_install(
   _ ctx: UnsafeMutablePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64
 ) -> olic_status {
-  guard let ctx, let license else { return refuse(OLIC_ERR_ARGUMENT) }
-  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
+  var proof = Proof()
+  let status = installBody(ctx, license, len, now, proof: &proof)
+  return sealed(status, &proof, steps: installSteps, poison: ctx)
+}
+
+@inline(never)
+func installBody(
+  _ ctx: UnsafeMutablePointer<olic_context>?, _ license: UnsafePointer<UInt8>?, _ len: Int, _ now: UInt64,
+  proof: UnsafeMutablePointer<Proof>
+) -> olic_status {
+  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
   let length = givenLength(len)
   let copy = LicenseCopy(license, length: length)
-  var proof = Proof()
   do throws(olic_status) {
     var checked = try checkLicense(
       UnsafePointer(ctx), copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now,
-      proof: &proof, poison: ctx)
+      proof: proof)
     var next = ctx.pointee.state_
     next.last_license_id = checked.license_id
     let (sum, overflow) = next.remaining.addingReportingOverflow(checked.allowance)
     next.remaining = overflow ? UInt64.max : sum
     next.time_high_water = max(next.time_high_water, now)
-    try confirmInstall(ctx, &checked, &next, now: now, proof: &proof)
+    try confirmInstall(ctx, &checked, &next, now: now, proof: proof)
     try commit(ctx, next)
-    proof.step()
-    guard approved(&proof, steps: installSteps) else { return faultDetected(ctx) }
+    proof.pointee.step()
     return OLIC_OK
   } catch {
     return refusal(error, ctx)
@@ -65,29 +82,42 @@ public func olic_reserve(
   _ ctx: UnsafeMutablePointer<olic_context>!, _ want: UInt64, _ granted: UnsafeMutablePointer<UInt64>!
 ) -> olic_status {
   granted?.pointee = 0
-  guard let ctx, let granted else { return refuse(OLIC_ERR_ARGUMENT) }
-  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   var proof = Proof()
-  proof.step()
-  guard want != 0 else { return refuse(OLIC_ERR_ARGUMENT) }
-  proof.step()
+  var g: UInt64 = 0
+  let status = sealed(reserveBody(ctx, want, granted != nil, &g, proof: &proof), &proof, steps: reserveSteps,
+    poison: ctx)
+  guard status == OLIC_OK, let granted else { return status }
+  granted.pointee = g
+  return status
+}
+
+/// `g` is written only on the way to OLIC_OK; the wrapper hands it out after the seal.
+@inline(never)
+func reserveBody(
+  _ ctx: UnsafeMutablePointer<olic_context>?, _ want: UInt64, _ hasGranted: Bool,
+  _ g: UnsafeMutablePointer<UInt64>, proof: UnsafeMutablePointer<Proof>
+) -> olic_status {
+  guard let ctx, hasGranted else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  proof.pointee.step()
+  guard want != 0 else { return OLIC_ERR_ARGUMENT }
+  proof.pointee.step()
   var next = ctx.pointee.state_
-  guard next.remaining != 0 else { return refuse(OLIC_ERR_EXHAUSTED) }
-  proof.step()
-  let g = min(want, next.remaining)
-  next.remaining -= g
-  let (sum, overflow) = next.consumed_total.addingReportingOverflow(g)
+  guard next.remaining != 0 else { return OLIC_ERR_EXHAUSTED }
+  proof.pointee.step()
+  let grant = min(want, next.remaining)
+  next.remaining -= grant
+  let (sum, overflow) = next.consumed_total.addingReportingOverflow(grant)
   next.consumed_total = overflow ? UInt64.max : sum
   do throws(olic_status) {
-    try confirmReserve(ctx, want: want, granted: g, &next, proof: &proof)
+    try confirmReserve(ctx, want: want, granted: grant, &next, proof: proof)
     // Durable first: the compute this pays for may start only after the write.
     try commit(ctx, next)
   } catch {
     return refusal(error, ctx)
   }
-  proof.step()
-  guard approved(&proof, steps: reserveSteps) else { return faultDetected(ctx) }
-  granted.pointee = g
+  proof.pointee.step()
+  g.pointee = grant
   return OLIC_OK
 }
 
@@ -110,18 +140,28 @@ public func olic_make_request(
   _ out: UnsafeMutablePointer<UInt8>!, _ capacity: Int, _ out_len: UnsafeMutablePointer<Int>!
 ) -> olic_status {
   out_len?.pointee = 0
-  guard let ctx, let device_secret_key, let out else { return refuse(OLIC_ERR_ARGUMENT) }
-  guard ctx.pointee.isReady else { return refuse(OLIC_ERR_STATE) }
   var proof = Proof()
-  proof.step()
-  guard givenLength(capacity) >= RequestLayout.size else { return refuse(OLIC_ERR_BUFFER) }
-  proof.step()
+  let status = sealed(
+    requestBody(ctx, device_secret_key, out, capacity, proof: &proof), &proof, steps: requestSteps, poison: ctx)
+  guard status == OLIC_OK else { return status }
+  out_len?.pointee = RequestLayout.size
+  return status
+}
+
+@inline(never)
+func requestBody(
+  _ ctx: UnsafeMutablePointer<olic_context>?, _ device_secret_key: UnsafePointer<UInt8>?,
+  _ out: UnsafeMutablePointer<UInt8>?, _ capacity: Int, proof: UnsafeMutablePointer<Proof>
+) -> olic_status {
+  guard let ctx, let device_secret_key, let out else { return OLIC_ERR_ARGUMENT }
+  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  proof.pointee.step()
+  guard givenLength(capacity) >= RequestLayout.size else { return OLIC_ERR_BUFFER }
+  proof.pointee.step()
   do throws(olic_status) {
-    try makeRequest(ctx, secretKey: device_secret_key, into: out, capacity: capacity, proof: &proof)
+    try makeRequest(ctx, secretKey: device_secret_key, into: out, capacity: capacity, proof: proof)
   } catch {
     return refusal(error, ctx)
   }
-  guard approved(&proof, steps: requestSteps) else { return faultDetected(ctx) }
-  out_len?.pointee = RequestLayout.size
   return OLIC_OK
 }

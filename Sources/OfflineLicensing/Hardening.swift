@@ -85,9 +85,18 @@ extension Proof {
 /// Never inlined, so the status comes from one place the fault paths jump to.
 @inline(never)
 func faultDetected(_ poison: UnsafeMutablePointer<olic_context>?) -> olic_status {
-  if let poison { launder(poison).pointee.ready_ = contextPoisonedMagic }
+  poisonContext(poison)
   olic_call_platform_fault()
   return OLIC_ERR_FAULT
+}
+
+/// Makes a ready context unusable. One that is not ready already is, and is
+/// left as it was (a call on a failed init writes nothing anywhere).
+@inline(__always)
+func poisonContext(_ poison: UnsafeMutablePointer<olic_context>?) {
+  guard let poison else { return }
+  let ctx = launder(poison)
+  if ctx.pointee.ready_ == contextReadyMagic { ctx.pointee.ready_ = contextPoisonedMagic }
 }
 
 /// Every status of the list fits in a byte.
@@ -105,7 +114,7 @@ let statusMask: UInt32 = 0xFF
 func refusal(_ error: olic_status, _ poison: UnsafeMutablePointer<olic_context>?) -> olic_status {
   let code = launder(error.rawValue) & statusMask
   guard code != OLIC_OK.rawValue else { return faultDetected(poison) }
-  if code == OLIC_ERR_FAULT.rawValue, let poison { launder(poison).pointee.ready_ = contextPoisonedMagic }
+  if code == OLIC_ERR_FAULT.rawValue { poisonContext(poison) }
   return olic_status(rawValue: code)
 }
 
@@ -116,6 +125,25 @@ func refusal(_ error: olic_status, _ poison: UnsafeMutablePointer<olic_context>?
 /// OLIC_OK. Nothing is poisoned: the context was not usable, or not changed.
 @inline(__always)
 func refuse(_ status: olic_status) -> olic_status { refusal(status, nil) }
+
+/// What a hardened export returns: the status of its body (a function of its
+/// own, never inlined), sealed by the proof the export keeps on its own
+/// stack. A refusal passes through (never as 0); a 0 from the body is OLIC_OK
+/// only if the proof's verdict and step count agree. So whatever the body's
+/// return path leaves in the register (a skipped load of a status, a stale 0
+/// that a skipped run of instructions lets through), OLIC_OK needs the proof.
+@inline(__always)
+func sealed(
+  _ status: olic_status, _ proof: UnsafePointer<Proof>, steps: UInt32, poison: UnsafeMutablePointer<olic_context>?
+) -> olic_status {
+  let code = launder(status.rawValue) & statusMask
+  if code != OLIC_OK.rawValue {
+    if code == OLIC_ERR_FAULT.rawValue { poisonContext(poison) }
+    return olic_status(rawValue: code)
+  }
+  guard approved(proof, steps: steps) else { return faultDetected(poison) }
+  return OLIC_OK
+}
 
 /// The last decision before OLIC_OK: the verdict token and the step count,
 /// read back through a launder.

@@ -6,11 +6,12 @@ import COlic
 /// Nothing here acts on the license: the caller does, and only after OLIC_OK
 /// and `approved(proof)`. Each passing step is counted in `proof`; after the
 /// signature every decision is taken again by `confirmLicense`, which alone
-/// writes the passing verdict. `poison` is the context to make unusable when a
-/// twin disagrees (nil for olic_check, whose context is const).
+/// writes the passing verdict. A disagreement throws OLIC_ERR_FAULT; the
+/// export that owns a mutable context poisons it (no pointer to it is kept
+/// here, where a glitched parser could write through it).
 func checkLicense(
   _ context: UnsafePointer<olic_context>, _ s: RawSpan, length: Int, now: UInt64,
-  proof: UnsafeMutablePointer<Proof>, poison: UnsafeMutablePointer<olic_context>?
+  proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) -> olic_license {
   var license = try parseLicense(s, length: length)
   proof.pointee.step()
@@ -40,21 +41,28 @@ func checkLicense(
   proof.pointee.step()
 
   let signedLength = length - Wire.signatureSize
+  // The bounds are checked before the verification, not beside it: a "return
+  // -1" next to the call is hoisted above it, and a glitch that skips the
+  // branches then leaves a stale 0 as libsodium's result.
+  guard s.byteCount == length, keyIndex >= 0, keyIndex < Int(OLIC_MAX_TRUSTED_KEYS) else {
+    throw OLIC_ERR_SIGNATURE
+  }
   // libsodium's own result is kept, never a Bool made of it: 0 is the only
   // pass, and no single bit flip turns its -1 into 0.
+  // The key table is reached in place (an inout access through the pointer
+  // writes nothing), not copied to the stack as a borrowed tuple would be.
+  let table = UnsafeMutablePointer(mutating: context)
   let verified = s.withUnsafeBytes { blob -> Int32 in
-    withUnsafeBytes(of: context.pointee.trusted_keys_) { keys -> Int32 in
-      guard let message = blob.baseAddress, let key = keys.baseAddress,
-        blob.count == length, keyIndex < Int(OLIC_MAX_TRUSTED_KEYS)
-      else { return -1 }
+    withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys -> Int32 in
+      let message = blob.baseAddress.unsafelyUnwrapped
       return Crypto.verify(
         signature: message + signedLength, message: message, length: signedLength,
-        publicKey: key + keyIndex &* Wire.publicKeySize)
+        publicKey: keys.baseAddress.unsafelyUnwrapped + keyIndex &* Wire.publicKeySize)
     }
   }
   proof.pointee.signature = verified
   guard verified == 0 else { throw OLIC_ERR_SIGNATURE }
   proof.pointee.step()
-  try confirmLicense(context, &license, keyIndex: keyIndex, now: now, proof: proof, poison: poison)
+  try confirmLicense(context, &license, s, length: length, keyIndex: keyIndex, now: now, proof: proof)
   return license
 }

@@ -4,35 +4,48 @@ import COlic
 // OLIC_OK (Hardening.swift says why). Each function runs after the first
 // evaluations have all passed, in a function of its own so that its checks lie
 // far from the ones they repeat, on values reloaded through launders. A
-// disagreement throws OLIC_ERR_FAULT after `faultDetected` has made `poison`
-// unusable; none of them writes storage, and the commits they guard come after.
+// disagreement throws OLIC_ERR_FAULT after `faultDetected` has made the
+// context unusable (confirmLicense's caller does it, see checkLicense); none of
+// them writes storage, and the commits they guard come after.
 
-/// Every decision of checkLicense again, then the passing verdict.
+/// Every decision of checkLicense again, then the passing verdict. The fields
+/// the checks (and then the commit) use are decoded a second time from the
+/// very bytes the signature covered, and must be the first decoding's, byte
+/// for byte: a glitch in the parser gives a field the signature never saw.
 @inline(never)
 func confirmLicense(
-  _ context: UnsafePointer<olic_context>, _ license: UnsafePointer<olic_license>, keyIndex: Int, now: UInt64,
-  proof: UnsafeMutablePointer<Proof>, poison: UnsafeMutablePointer<olic_context>?
+  _ context: UnsafePointer<olic_context>, _ license: UnsafePointer<olic_license>, _ s: RawSpan, length: Int,
+  keyIndex: Int, now: UInt64, proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) {
   let p = launder(proof)
-  guard twin(launder(p.pointee.steps) == checkSteps - 1) else { throw faultDetected(poison) }
+  guard twin(launder(p.pointee.steps) == checkSteps - 1) else { throw faultDetected(nil) }
+  var again = olic_license()
+  do throws(olic_status) {
+    again = try parseLicense(s, length: launder(length))
+  } catch {
+    throw faultDetected(nil)
+  }
+  guard twin(sameBytes(launder(license), &again, count: MemoryLayout<olic_license>.size)) else {
+    throw faultDetected(nil)
+  }
   let ctx = launder(context)
-  guard twin(stillReady(ctx)) else { throw faultDetected(poison) }
-  guard twin(launder(p.pointee.signature) == 0) else { throw faultDetected(poison) }
+  guard twin(stillReady(ctx)) else { throw faultDetected(nil) }
+  guard twin(launder(p.pointee.signature) == 0) else { throw faultDetected(nil) }
   let lic = launder(license)
-  guard twin(keyIdMatches(ctx, lic, index: launder(keyIndex))) else { throw faultDetected(poison) }
-  guard twin(ctx.pointee.isDevice(lic.pointee)) else { throw faultDetected(poison) }
+  guard twin(keyIdMatches(ctx, lic, index: launder(keyIndex))) else { throw faultDetected(nil) }
+  guard twin(ctx.pointee.isDevice(lic.pointee)) else { throw faultDetected(nil) }
   let state = launder(ctx).pointee.state_
   guard twin(launder(lic.pointee.license_id) > launder(state.last_license_id)) else {
-    throw faultDetected(poison)
+    throw faultDetected(nil)
   }
   guard twin(!lic.pointee.has_bind_request || lic.pointee.bind_request == state.request_sequence) else {
-    throw faultDetected(poison)
+    throw faultDetected(nil)
   }
-  guard twin(lic.pointee.min_firmware_version <= state.firmware_version) else { throw faultDetected(poison) }
+  guard twin(lic.pointee.min_firmware_version <= state.firmware_version) else { throw faultDetected(nil) }
   if launder(lic).pointee.has_validity {
     let t = max(launder(now), state.time_high_water)
     guard twin(launder(now) != 0 && t >= lic.pointee.not_before && t <= lic.pointee.not_after) else {
-      throw faultDetected(poison)
+      throw faultDetected(nil)
     }
   }
   p.pointee.step()
