@@ -23,21 +23,21 @@ public func olic_check(
 func checkBody(
   _ ctx: UnsafePointer<olic_context>?, _ license: UnsafePointer<UInt8>?, _ len: Int, _ now: UInt64,
   _ out: UnsafeMutablePointer<olic_license>?, proof: UnsafeMutablePointer<Proof>
-) -> olic_status {
+) -> UInt64 {
   out?.pointee = olic_license()
-  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+  guard let ctx, let license else { return outcome(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return outcome(OLIC_ERR_STATE) }
   let length = givenLength(len)
   let copy = LicenseCopy(license, length: length)
   do throws(olic_status) {
     let checked = try checkLicense(
       ctx, copy.bytes.span.bytes.extracting(first: copy.count), length: length, now: now, proof: proof)
     // *out is filled only on OLIC_OK: the seal's decision, taken here first.
-    guard approved(proof, steps: checkSteps) else { return faultDetected(nil) }
+    guard approved(proof, steps: checkSteps) else { return outcome(faultDetected(nil)) }
     out?.pointee = checked
-    return OLIC_OK
+    return outcome(OLIC_OK)
   } catch {
-    return refusal(error, nil)
+    return outcome(refusal(error, nil))
   }
 }
 
@@ -54,9 +54,9 @@ public func olic_install(
 func installBody(
   _ ctx: UnsafeMutablePointer<olic_context>?, _ license: UnsafePointer<UInt8>?, _ len: Int, _ now: UInt64,
   proof: UnsafeMutablePointer<Proof>
-) -> olic_status {
-  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+) -> UInt64 {
+  guard let ctx, let license else { return outcome(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return outcome(OLIC_ERR_STATE) }
   let length = givenLength(len)
   let copy = LicenseCopy(license, length: length)
   do throws(olic_status) {
@@ -71,9 +71,9 @@ func installBody(
     try confirmInstall(ctx, &checked, &next, now: now, proof: proof)
     try commit(ctx, next)
     proof.pointee.step()
-    return OLIC_OK
+    return outcome(OLIC_OK)
   } catch {
-    return refusal(error, ctx)
+    return outcome(refusal(error, ctx))
   }
 }
 
@@ -96,14 +96,14 @@ public func olic_reserve(
 func reserveBody(
   _ ctx: UnsafeMutablePointer<olic_context>?, _ want: UInt64, _ hasGranted: Bool,
   _ g: UnsafeMutablePointer<UInt64>, proof: UnsafeMutablePointer<Proof>
-) -> olic_status {
-  guard let ctx, hasGranted else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+) -> UInt64 {
+  guard let ctx, hasGranted else { return outcome(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return outcome(OLIC_ERR_STATE) }
   proof.pointee.step()
-  guard want != 0 else { return OLIC_ERR_ARGUMENT }
+  guard want != 0 else { return outcome(OLIC_ERR_ARGUMENT) }
   proof.pointee.step()
   var next = ctx.pointee.state_
-  guard next.remaining != 0 else { return OLIC_ERR_EXHAUSTED }
+  guard next.remaining != 0 else { return outcome(OLIC_ERR_EXHAUSTED) }
   proof.pointee.step()
   let grant = min(want, next.remaining)
   next.remaining -= grant
@@ -114,11 +114,11 @@ func reserveBody(
     // Durable first: the compute this pays for may start only after the write.
     try commit(ctx, next)
   } catch {
-    return refusal(error, ctx)
+    return outcome(refusal(error, ctx))
   }
   proof.pointee.step()
   g.pointee = grant
-  return OLIC_OK
+  return outcome(OLIC_OK)
 }
 
 @c @implementation
@@ -152,16 +152,16 @@ public func olic_make_request(
 func requestBody(
   _ ctx: UnsafeMutablePointer<olic_context>?, _ device_secret_key: UnsafePointer<UInt8>?,
   _ out: UnsafeMutablePointer<UInt8>?, _ capacity: Int, proof: UnsafeMutablePointer<Proof>
-) -> olic_status {
-  guard let ctx, let device_secret_key, let out else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
+) -> UInt64 {
+  guard let ctx, let device_secret_key, let out else { return outcome(OLIC_ERR_ARGUMENT) }
+  guard ctx.pointee.isReady else { return outcome(OLIC_ERR_STATE) }
   proof.pointee.step()
-  guard givenLength(capacity) >= RequestLayout.size else { return OLIC_ERR_BUFFER }
+  guard givenLength(capacity) >= RequestLayout.size else { return outcome(OLIC_ERR_BUFFER) }
   proof.pointee.step()
   do throws(olic_status) {
     try makeRequest(ctx, secretKey: device_secret_key, into: out, capacity: capacity, proof: proof)
   } catch {
-    return refusal(error, ctx)
+    return outcome(refusal(error, ctx))
   }
-  return OLIC_OK
+  return outcome(OLIC_OK)
 }

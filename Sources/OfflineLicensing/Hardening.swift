@@ -132,11 +132,18 @@ func refuse(_ status: olic_status) -> olic_status { refusal(status, nil) }
 /// only if the proof's verdict and step count agree. So whatever the body's
 /// return path leaves in the register (a skipped load of a status, a stale 0
 /// that a skipped run of instructions lets through), OLIC_OK needs the proof.
+/// A body returns its status as 64 bits (`outcome`): an olic_status coming
+/// back from a call is zero-extended by the caller, and a glitch that skips the
+/// right shift of that extension leaves the status in the upper half, where the
+/// C caller, which reads 32 bits, sees 0.
+@inline(__always)
+func outcome(_ status: olic_status) -> UInt64 { UInt64(status.rawValue) }
+
 @inline(__always)
 func sealed(
-  _ status: olic_status, _ proof: UnsafePointer<Proof>, steps: UInt32, poison: UnsafeMutablePointer<olic_context>?
+  _ status: UInt64, _ proof: UnsafePointer<Proof>, steps: UInt32, poison: UnsafeMutablePointer<olic_context>?
 ) -> olic_status {
-  let code = launder(status.rawValue) & statusMask
+  let code = UInt32(truncatingIfNeeded: launder(status) & UInt64(statusMask))
   if code != OLIC_OK.rawValue {
     if code == OLIC_ERR_FAULT.rawValue { poisonContext(poison) }
     return olic_status(rawValue: code)

@@ -13,10 +13,11 @@ no relaxation), disassembles it, and holds it to what the source intends:
      call of faultDetected as the function has `twin(` decisions in the source;
   3. each twin function reloads the ready state and compares it with
      olic_init's magic, and the ones that set the verdict store its token;
-  4. each hardened export calls faultDetected, compares the verdict token
-     before OLIC_OK (olic_state: the ready magic twice), and (RV64) has no
-     zero-extension of its status (shift left then right by 32), whose skip
-     turns every refusal into 0 = OLIC_OK.
+  4. each hardened export calls faultDetected, calls its body rather than
+     inlining it (the seal), compares the verdict token before OLIC_OK
+     (olic_state: the ready magic twice), and (RV64) has no zero-extension of
+     its status (shift left then right by 32), whose skip turns every refusal
+     into 0 = OLIC_OK.
 
 Usage: check_object.py --arch rv64|x86_64 --object OBJ --objdump OBJDUMP --ld LD
 """
@@ -33,8 +34,8 @@ SOURCE = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "Offline
 # mangled-name fragment, and whether it re-checks the ready state).
 TWINS = {
     "confirmLicense": ("Twins.swift", "12checkLicense", True),
-    "confirmInstall": ("Twins.swift", "olic_install", True),
-    "confirmReserve": ("Twins.swift", "olic_reserve", True),
+    "confirmInstall": ("Twins.swift", "11installBody", True),
+    "confirmReserve": ("Twins.swift", "11reserveBody", True),
     "confirmRequest": ("Twins.swift", "11makeRequest", True),
     "confirmRecovery": ("StateTwins.swift", "olic_init", False),
     "confirmBlank": ("StateTwins.swift", "olic_provision", False),
@@ -44,6 +45,14 @@ TWINS = {
 TWIN_FUNCTIONS = list(TWINS)
 VERDICT_SETTERS = ["confirmLicense", "confirmReserve", "confirmRequest"]
 EXPORTS = ["olic_check", "olic_install", "olic_reserve", "olic_make_request", "olic_state"]
+# The body each sealing wrapper calls: a call, not inlined, or the seal sits in
+# the same return path as the body's own statuses.
+BODIES = {
+    "olic_check": "9checkBody",
+    "olic_install": "11installBody",
+    "olic_reserve": "11reserveBody",
+    "olic_make_request": "11requestBody",
+}
 PASSED = 0xA5C35A3C
 READY = 0x5944525F43494C4F
 
@@ -242,6 +251,8 @@ def main():
         calls = [i for i in body if is_call(args.arch, i)]
         if not any("13faultDetected" in i.target_sym for i in calls):
             fail("%s: no path to faultDetected" % name)
+        if name in BODIES and not any(BODIES[name] in i.target_sym for i in calls):
+            fail("%s: does not call its body %s (inlined?), so nothing seals the body's status" % (name, BODIES[name]))
         values = constants_used(args.arch, body, sections)
         if name == "olic_state":
             # ready_ is the context's first field: two loads of it, the second
