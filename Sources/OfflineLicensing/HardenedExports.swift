@@ -6,7 +6,8 @@ import COlic
 // commit or to OLIC_OK is repeated by Twins.swift before the commit, and the
 // export itself is a thin wrapper that keeps the Proof on its own stack, runs
 // its body (never inlined) and seals the body's status with the proof. Outputs
-// that grant (*granted, *out_len) are written by the wrapper, after the seal.
+// that grant (*granted, *out_len) are written last by the body, and taken back
+// by the wrapper if the seal refuses.
 // Statuses of a correct core are exactly those of docs/format.md.
 
 @c @implementation
@@ -83,21 +84,21 @@ public func olic_reserve(
 ) -> olic_status {
   granted?.pointee = 0
   var proof = Proof()
-  var g: UInt64 = 0
-  let status = sealed(reserveBody(ctx, want, granted != nil, &g, proof: &proof), &proof, steps: reserveSteps,
-    poison: ctx)
-  guard status == OLIC_OK, let granted else { return status }
-  granted.pointee = g
+  let status = sealed(reserveBody(ctx, want, granted, proof: &proof), &proof, steps: reserveSteps, poison: ctx)
+  // A seal that refuses what the body granted takes the grant back. (Writing
+  // the grant here instead, after a test of the status, let a glitch that
+  // skips the test write whatever the register held.)
+  if status != OLIC_OK { granted?.pointee = 0 }
   return status
 }
 
-/// `g` is written only on the way to OLIC_OK; the wrapper hands it out after the seal.
+/// *granted is written last, after the commit, on the way to OLIC_OK only.
 @inline(never)
 func reserveBody(
-  _ ctx: UnsafeMutablePointer<olic_context>?, _ want: UInt64, _ hasGranted: Bool,
-  _ g: UnsafeMutablePointer<UInt64>, proof: UnsafeMutablePointer<Proof>
+  _ ctx: UnsafeMutablePointer<olic_context>?, _ want: UInt64, _ granted: UnsafeMutablePointer<UInt64>?,
+  proof: UnsafeMutablePointer<Proof>
 ) -> UInt64 {
-  guard let ctx, hasGranted else { return outcome(OLIC_ERR_ARGUMENT) }
+  guard let ctx, let granted else { return outcome(OLIC_ERR_ARGUMENT) }
   guard ctx.pointee.isReady else { return outcome(OLIC_ERR_STATE) }
   proof.pointee.step()
   guard want != 0 else { return outcome(OLIC_ERR_ARGUMENT) }
@@ -117,7 +118,7 @@ func reserveBody(
     return outcome(refusal(error, ctx))
   }
   proof.pointee.step()
-  g.pointee = grant
+  granted.pointee = grant
   return outcome(OLIC_OK)
 }
 
@@ -142,16 +143,17 @@ public func olic_make_request(
   out_len?.pointee = 0
   var proof = Proof()
   let status = sealed(
-    requestBody(ctx, device_secret_key, out, capacity, proof: &proof), &proof, steps: requestSteps, poison: ctx)
-  guard status == OLIC_OK else { return status }
-  out_len?.pointee = RequestLayout.size
+    requestBody(ctx, device_secret_key, out, capacity, out_len, proof: &proof), &proof, steps: requestSteps,
+    poison: ctx)
+  if status != OLIC_OK { out_len?.pointee = 0 }
   return status
 }
 
 @inline(never)
 func requestBody(
   _ ctx: UnsafeMutablePointer<olic_context>?, _ device_secret_key: UnsafePointer<UInt8>?,
-  _ out: UnsafeMutablePointer<UInt8>?, _ capacity: Int, proof: UnsafeMutablePointer<Proof>
+  _ out: UnsafeMutablePointer<UInt8>?, _ capacity: Int, _ out_len: UnsafeMutablePointer<Int>?,
+  proof: UnsafeMutablePointer<Proof>
 ) -> UInt64 {
   guard let ctx, let device_secret_key, let out else { return outcome(OLIC_ERR_ARGUMENT) }
   guard ctx.pointee.isReady else { return outcome(OLIC_ERR_STATE) }
@@ -163,5 +165,6 @@ func requestBody(
   } catch {
     return outcome(refusal(error, ctx))
   }
+  out_len?.pointee = RequestLayout.size
   return outcome(OLIC_OK)
 }

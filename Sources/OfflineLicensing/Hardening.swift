@@ -152,6 +152,13 @@ func sealed(
   return OLIC_OK
 }
 
+/// The proof is not inside the context (see checkLicense).
+@inline(__always)
+func proofOutside(_ proof: UnsafeMutablePointer<Proof>, _ context: UnsafePointer<olic_context>) -> Bool {
+  let p = UInt(bitPattern: launder(proof)), c = UInt(bitPattern: launder(context))
+  return p &- c >= UInt(MemoryLayout<olic_context>.size)
+}
+
 /// The last decision before OLIC_OK: the verdict token and the step count,
 /// read back through a launder.
 @inline(__always)

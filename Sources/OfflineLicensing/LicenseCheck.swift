@@ -13,6 +13,10 @@ func checkLicense(
   _ context: UnsafePointer<olic_context>, _ s: RawSpan, length: Int, now: UInt64,
   proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) -> olic_license {
+  // A skipped move in this function's prologue can leave `proof` holding the
+  // caller's register instead, and that may be the context: every step count
+  // would then be written into it. A proof never lies inside the context.
+  guard proofOutside(proof, context) else { throw faultDetected(nil) }
   var license = try parseLicense(s, length: length)
   proof.pointee.step()
   let state = context.pointee.state_
