@@ -6,8 +6,9 @@ import COlic
 // commit or to OLIC_OK is repeated by Twins.swift before the commit, and the
 // export itself is a thin wrapper that keeps the Proof on its own stack, runs
 // its body (never inlined) and seals the body's status with the proof. Outputs
-// that grant (*granted, *out_len) are written last by the body, and taken back
-// by the wrapper if the seal refuses.
+// that grant (*granted, *out_len) are written last by the body, after the
+// commit; the wrapper writes nothing after its body returns, except the poison
+// of a detected fault.
 // Statuses of a correct core are exactly those of docs/format.md.
 
 @c @implementation
@@ -84,12 +85,11 @@ public func olic_reserve(
 ) -> olic_status {
   granted?.pointee = 0
   var proof = Proof()
-  let status = sealed(reserveBody(ctx, want, granted, proof: &proof), &proof, steps: reserveSteps, poison: ctx)
-  // A seal that refuses what the body granted takes the grant back. (Writing
-  // the grant here instead, after a test of the status, let a glitch that
-  // skips the test write whatever the register held.)
-  if status != OLIC_OK { granted?.pointee = 0 }
-  return status
+  // Nothing is written here after the body returns: a glitch in the body's
+  // epilogue can leave one of its registers in ours, and a write through it
+  // may land anywhere (the context included). The body writes *granted last,
+  // after the commit, so only a passing reserve ever grants.
+  return sealed(reserveBody(ctx, want, granted, proof: &proof), &proof, steps: reserveSteps, poison: ctx)
 }
 
 /// *granted is written last, after the commit, on the way to OLIC_OK only.
@@ -142,11 +142,9 @@ public func olic_make_request(
 ) -> olic_status {
   out_len?.pointee = 0
   var proof = Proof()
-  let status = sealed(
+  return sealed(
     requestBody(ctx, device_secret_key, out, capacity, out_len, proof: &proof), &proof, steps: requestSteps,
     poison: ctx)
-  if status != OLIC_OK { out_len?.pointee = 0 }
-  return status
 }
 
 @inline(never)
