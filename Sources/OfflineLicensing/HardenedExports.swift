@@ -118,6 +118,9 @@ func reserveBody(
     return outcome(refusal(error, ctx))
   }
   proof.pointee.step()
+  // The seal's decision, taken here first: a glitch that falls from a refusal
+  // into this block finds no passing proof, and grants nothing.
+  guard approved(proof, steps: reserveSteps) else { return outcome(faultDetected(ctx)) }
   granted.pointee = grant
   return outcome(OLIC_OK)
 }
@@ -163,6 +166,7 @@ func requestBody(
   } catch {
     return outcome(refusal(error, ctx))
   }
+  guard approved(proof, steps: requestSteps) else { return outcome(faultDetected(ctx)) }
   out_len?.pointee = RequestLayout.size
   return outcome(OLIC_OK)
 }
