@@ -13,29 +13,37 @@ struct Keygen: ParsableCommand {
       Example: olic keygen --out reg
       """)
 
-  @Option(help: ArgumentHelp("Path prefix of the two key files.", valueName: "PREFIX"))
-  var out: String
+  @Option(help: ArgumentHelp("Path prefix of the two key files (with --pkcs11, of the public key file).", valueName: "PREFIX"))
+  var out: String?
+
+  @OptionGroup var custody: KeygenCustodyOptions
 
   func validate() throws {
+    guard let out else {
+      if custody.pkcs11 != nil { return }
+      throw ValidationError("Missing expected argument '--out <PREFIX>'")
+    }
     guard !out.isEmpty, !out.hasSuffix("/") else {
       throw ValidationError("--out needs a file name prefix, like 'reg' or 'keys/reg'")
     }
   }
 
   func run() throws {
+    if let uri = custody.pkcs11 { return try custody.generateInToken(uri, publicOut: out) }
+    let out = self.out ?? ""
     let privatePath = out + ".pem"
     let publicPath = out + ".pub.pem"
     for path in [privatePath, publicPath] where FileExists.at(path) {
       throw Failure("--out: '\(printable(path))' already exists, not overwritten")
     }
-    guard let seed = HostCrypto.randomSeed(), let pair = HostCrypto.keypair(seed: seed) else {
-      throw Failure("keygen: libsodium could not make a key")
-    }
+    let key = try KeyFile.generate()
     let output = StagedOutput()
-    try output.stage(Array(KeyFile.privatePEM(seed: seed).utf8), to: privatePath, mode: 0o600, what: "--out")
-    try output.stage(Array(KeyFile.publicPEM(pair.publicKey).utf8), to: publicPath, mode: 0o644, what: "--out")
+    try KeyFile.privatePEM(key, passphrase: custody.newPassphrase()).withArray { (pem) throws(Failure) in
+      try output.stage(pem, to: privatePath, mode: 0o600, what: "--out")
+    }
+    try output.stage(KeyFile.publicPEM(key.publicKey), to: publicPath, mode: 0o644, what: "--out")
     try output.commit(replace: false)
-    let keyId = HostLicense.keyId(pair.publicKey).map { Hex.encode($0) } ?? "?"
+    let keyId = HostLicense.keyId(key.publicKey).map { Hex.encode($0) } ?? "?"
     Console.out("wrote \(privatePath) and \(publicPath), key_id \(keyId)")
   }
 }

@@ -25,24 +25,26 @@ struct Pubkey: ParsableCommand {
     }
   }
 
-  @Argument(help: ArgumentHelp("A private or public Ed25519 PEM key file.", valueName: "KEY"))
+  @Argument(help: ArgumentHelp("A private or public Ed25519 PEM key file, or a PKCS#11 URI.", valueName: "KEY"))
   var key: String
+
+  @OptionGroup var keySource: KeySecretOptions
 
   @Flag var format: Format = .hex
 
   func run() throws {
-    let material = try KeyFile.load(key, what: "KEY")
-    guard let keyId = HostLicense.keyId(material.publicKey) else { throw Failure("KEY: cannot compute the key_id") }
+    let publicKey = try keySource.publicKey(key, what: "KEY")
+    guard let keyId = HostLicense.keyId(publicKey) else { throw Failure("KEY: cannot compute the key_id") }
     switch format {
     case .hex:
-      Console.out(Hex.encode(material.publicKey))
+      Console.out(Hex.encode(publicKey))
     case .keyId:
       Console.out(Hex.encode(keyId))
     case .cArray:
       var lines = ["{ /* Ed25519 public key, key_id \(Hex.encode(keyId)) */"]
-      for row in stride(from: 0, to: material.publicKey.count, by: 8) {
-        let cells = material.publicKey[row..<(row + 8)].map { "0x" + Hex.encode([$0]) }
-        lines.append("  " + cells.joined(separator: ", ") + (row + 8 < material.publicKey.count ? "," : ""))
+      for row in stride(from: 0, to: publicKey.count, by: 8) {
+        let cells = publicKey[row..<(row + 8)].map { "0x" + Hex.encode([$0]) }
+        lines.append("  " + cells.joined(separator: ", ") + (row + 8 < publicKey.count ? "," : ""))
       }
       lines.append("}")
       Console.out(lines.joined(separator: "\n"))
