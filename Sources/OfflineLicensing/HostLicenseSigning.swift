@@ -30,3 +30,24 @@
     }
   }
 #endif
+
+#if !hasFeature(Embedded)
+  extension HostCrypto {
+    /// Ed25519 with libsodium's 64-byte secret key (seed || public key) given by
+    /// pointer, so that the caller can keep the key in memory it wipes.
+    public static func sign(
+      _ message: UnsafeRawBufferPointer, secretKey: UnsafeRawPointer, into signature: UnsafeMutableRawPointer
+    ) -> Bool {
+      guard let base = message.baseAddress, Crypto.initialise() else { return false }
+      return Crypto.sign(message: base, length: message.count, secretKey: secretKey, into: signature)
+    }
+
+    /// The public key of a 32-byte seed given by pointer (libsodium's derivation).
+    public static func publicKey(seed: UnsafeRawPointer) -> [UInt8]? {
+      guard Crypto.initialise() else { return nil }
+      var publicKey = [UInt8](repeating: 0, count: 32)
+      let ok = publicKey.withUnsafeMutableBytes { pk in pk.baseAddress.map { Crypto.publicKey(seed: seed, into: $0) } ?? false }
+      return ok ? publicKey : nil
+    }
+  }
+#endif

@@ -32,7 +32,8 @@ struct KeySecretOptions: ParsableArguments {
       let options = TokenKey.Options(moduleOption: pkcs11Module, pinOption: pinFile, sessions: workers)
       return try SigningKey(.token(TokenKey(uri: key, what: what, options: options)), named: named)
     }
-    return try SigningKey(.file(KeyFile.loadPrivate(key, what: what, policy: filePolicy)), named: named)
+    let file = try KeyFile.loadPrivate(key, what: what, policy: filePolicy)
+    return try SigningKey(.file(SigningKey.FileSecret(file, named: named)), named: named)
   }
 
   /// The public half of a key file (private or public) or of a token's key.

@@ -2,12 +2,25 @@ import COlic
 import OfflineLicensing
 
 /// The regulator's signing key, wherever it is kept: a PEM file (plain or
-/// encrypted; libcrypto holds the key) or a PKCS#11 token (the token holds it).
+/// encrypted; libcrypto reads it, libsodium signs) or a PKCS#11 token (the token
+/// holds it and signs).
 /// Commands sign through this and never ask which.
 final class SigningKey: Sendable {
   enum Store: Sendable {
-    case file(KeyMaterial)
+    case file(FileSecret)
     case token(TokenKey)
+  }
+
+  /// A file key's secret, read-only once loaded, so every thread may sign with it.
+  final class FileSecret: @unchecked Sendable {
+    let publicKey: [UInt8]
+    let secret: SecretBytes
+
+    init(_ key: KeyMaterial, named: String) throws(Failure) {
+      guard let secret = key.signingSecret() else { throw Failure("\(named): cannot prepare the key for signing") }
+      publicKey = key.publicKey
+      self.secret = secret
+    }
   }
 
   let store: Store
@@ -40,7 +53,11 @@ final class SigningKey: Sendable {
   func sign(_ message: UnsafeRawBufferPointer, worker: Int = 0) throws(Failure) -> [UInt8] {
     switch store {
     case .file(let key):
-      guard let signature = key.sign(message) else { throw Failure("\(named): libcrypto could not sign") }
+      var signature = [UInt8](repeating: 0, count: 64)
+      let signed = signature.withUnsafeMutableBytes { out in
+        out.baseAddress.map { HostCrypto.sign(message, secretKey: key.secret.base, into: $0) } ?? false
+      }
+      guard signed else { throw Failure("\(named): libsodium could not sign") }
       return signature
     case .token(let key):
       return try key.sign(message, worker: worker)
