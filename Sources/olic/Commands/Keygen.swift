@@ -7,10 +7,15 @@ struct Keygen: ParsableCommand {
     discussion: """
       PREFIX.pem is PKCS#8 PEM exactly as `openssl genpkey -algorithm ed25519` writes it, with \
       mode 0600; PREFIX.pub.pem is SPKI PEM as `openssl pkey -pubout` writes it. The seed comes \
-      from the operating system's CSPRNG. Existing files are never overwritten, and either \
-      both files appear or neither does.
+      from libcrypto's CSPRNG, seeded by the operating system. Existing files are never \
+      overwritten, and either both files appear or neither does. --encrypt writes PREFIX.pem \
+      encrypted as `openssl genpkey -aes-256-cbc` does. --pkcs11 URI makes the pair inside a \
+      PKCS#11 token instead, non-extractable, and writes only PREFIX.pub.pem (docs/keys.md).
 
-      Example: olic keygen --out reg
+      Examples:
+        olic keygen --out reg
+        olic keygen --out reg --encrypt --passphrase-file /run/reg.pass
+        olic keygen --pkcs11 'pkcs11:token=regulator;object=reg-1' --pkcs11-module MODULE.so --pin-file PIN --out reg-1
       """)
 
   @Option(help: ArgumentHelp("Path prefix of the two key files (with --pkcs11, of the public key file).", valueName: "PREFIX"))

@@ -5,7 +5,8 @@ struct Pubkey: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print the public key of KEY: as hex, as a C initializer, or as its key_id.",
     discussion: """
-      KEY may be the private (PKCS#8) or the public (SPKI) PEM file. --c-array prints a \
+      KEY may be the private (PKCS#8, plain or encrypted) or the public (SPKI) PEM file, or a \
+      PKCS#11 URI, whose public key (CKA_EC_POINT) is read from the token. --c-array prints a \
       brace-enclosed initializer of the 32 key bytes, for one row of a firmware's \
       trusted-key table (olic_config.trusted_keys). --key-id prints the first 8 bytes of \
       BLAKE2b-256 of the key, the id a license names its signer by.
