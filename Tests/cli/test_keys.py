@@ -283,6 +283,10 @@ def test_permissions(k):
     k.judged("perm.pub.pem", pub_hex, d, "p.olic", "a license signed with --allow-insecure-key-file")
     k.ok(["batch", "--key", "perm.pem", "--allow-insecure-key-file", "--devices", "perm-fleet.csv",
           "--out-dir", "perm-out"], stdout="wrote 1 license to perm-out\n")
+    # verify and inspect need only the public key, so they point at the public file.
+    k.bad(["verify", "--trusted-key", "perm.pem", "--device", d, "p.olic"], ["--trusted-key", "perm.pem", "0644"],
+          "give its public key file")
+    k.bad(["inspect", "p.olic", "--trusted-key", "perm.pem"], ["--trusted-key", "perm.pem"], "accessible by group or others")
     for mode in (0o600, 0o400):
         os.chmod(s.path("perm.pem"), mode)
         k.ok(["pubkey", "perm.pem"], stdout=pub_hex + "\n", what=f"a key file of mode {mode:o}")

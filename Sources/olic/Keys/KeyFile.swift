@@ -47,11 +47,19 @@ struct KeyFilePolicy {
     KeyFilePolicy(passphrase: SecretSource(
       file: passphraseFile, option: "--passphrase-file", environment: "OLIC_PASSPHRASE_FILE", noun: "passphrase"))
   }
+
+  /// For commands that need only a public key (verify, inspect): they have no
+  /// --allow-insecure-key-file, because the public key file serves them.
+  static var publicUse: KeyFilePolicy {
+    var policy = standard()
+    policy.insecureHint = "chmod 600 it, or give its public key file (olic pubkey can make one)"
+    return policy
+  }
 }
 
 enum KeyFile {
   /// Reads a private or public Ed25519 key. `what` names the argument.
-  static func load(_ path: String, what: String, policy: KeyFilePolicy = .standard(passphraseFile: nil)) throws(Failure) -> KeyMaterial {
+  static func load(_ path: String, what: String, policy: KeyFilePolicy = .publicUse) throws(Failure) -> KeyMaterial {
     let named = "\(what) \(printable(path))"
     let (file, mode) = try SecretBytes.read(path, what: what)
     let block = try PEMBlock(file, named: named)

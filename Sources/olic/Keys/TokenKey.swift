@@ -39,7 +39,7 @@ final class TokenKey: @unchecked Sendable {
     // Public objects can be read without a PIN; private keys need a login.
     if wantsPrivate { try token.login(first, pinOption: options.pinOption, uri: uri) }
     var publicObjects = try token.find(first, uri: uri, keyClass: CKO_PUBLIC_KEY)
-    if publicObjects.isEmpty && !wantsPrivate && token.login(ifPossible: first, pinOption: options.pinOption, uri: uri) {
+    if publicObjects.isEmpty && !wantsPrivate, try token.login(ifPossible: first, pinOption: options.pinOption, uri: uri) {
       publicObjects = try token.find(first, uri: uri, keyClass: CKO_PUBLIC_KEY)
     }
     var privateKey: CK_OBJECT_HANDLE?

@@ -80,12 +80,13 @@ struct TokenSlot {
   }
 
   /// Logs in only when a PIN source is at hand (reading a public key may not
-  /// need one); false when none is.
-  func login(ifPossible session: PKCS11Session, pinOption: String?, uri: PKCS11URI) -> Bool {
+  /// need one); false when none is. A PIN given and refused is still an error.
+  func login(ifPossible session: PKCS11Session, pinOption: String?, uri: PKCS11URI) throws(Failure) -> Bool {
     let source = pinSource(pinOption, uri)
-    let available = source.file != nil || source.named != nil || getenv(source.environment) != nil
-    guard available else { return false }
-    return (try? login(session, pinOption: pinOption, uri: uri)) != nil
+    let environment = getenv(source.environment).map { String(cString: $0) } ?? ""
+    guard source.file != nil || source.named != nil || !environment.isEmpty else { return false }
+    try login(session, pinOption: pinOption, uri: uri)
+    return true
   }
 
   /// Ed25519 keys of `keyClass` that the URI's object, id and type select.
