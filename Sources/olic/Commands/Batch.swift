@@ -18,8 +18,7 @@ struct Batch: ParsableCommand {
       Example: olic batch --key reg.pem --devices fleet.csv --out-dir licenses
       """)
 
-  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
-  var key: String
+  @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("CSV: device_id,license_id,allowance[,min_firmware] with a header line.", valueName: "CSV"))
   var devices: String
@@ -31,18 +30,15 @@ struct Batch: ParsableCommand {
   var jobs: String?
 
   func run() throws {
-    let signer = try KeyFile.loadPrivate(key, what: "--key")
-    guard let secretKey = signer.secretKey, let issuer = HostLicense.Issuer(secretKey: secretKey) else {
-      throw Failure("--key: cannot prepare the key for signing")
-    }
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
       ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let rows = try BatchCSV.load(devices)
+    let signer = try keySource.signingKey(workers: min(threads, rows.count))
     let names = rows.map { Hex.encode($0.device) + ".olic" }
     let output = try BatchOutput(directory: outDir)
     do throws(Failure) {
-      try BatchSigner(rows: rows, names: names, issuer: issuer, devicesPath: devices, output: output)
-        .run(threads: max(1, min(threads, rows.count)))
+      try BatchSigner(rows: rows, names: names, key: signer, devicesPath: devices, output: output)
+        .run(threads: max(1, min(threads, rows.count, signer.workers)))
       try output.commit(names: names)
     } catch {
       output.discard(names: names)
