@@ -7,8 +7,16 @@ import Glibc
 @main
 enum OlicMain {
   static func main() {
+    // Misspelt options and subcommands are named before argument-parser sees them.
+    let arguments: [String]
     do {
-      var command = try Olic.parseAsRoot()
+      arguments = try UsageCheck.prepare(Array(CommandLine.arguments.dropFirst()))
+    } catch {
+      Console.error(error.message)
+      exit(2)
+    }
+    do {
+      var command = try Olic.parseAsRoot(arguments)
       try command.run()
     } catch let failure as Failure {
       Console.error(failure.message)

@@ -70,7 +70,19 @@ struct Verify: ParsableCommand {
     }
     let status = simulated.check(license, now: now).status
     Console.out(statusName(status))
-    if status != OLIC_OK { throw ExitCode(1) }
+    guard status == OLIC_OK else {
+      // The wrong kind of file fails the structure check; say so rather than leave a
+      // bare OLIC_ERR_MALFORMED to puzzle over.
+      switch HostBlob.kind(of: license) {
+      case .request:
+        Console.error("FILE \(printable(file)): this is an olic request, not a license ('olic verify-request' checks a request)")
+      case .unknown:
+        Console.error("FILE \(printable(file)): not an olic license (\(license.count) bytes, no OLIC header of type 1)")
+      case .license:
+        break
+      }
+      throw ExitCode(1)
+    }
   }
 
   private func optional(_ text: String?, _ parse: (String) throws(Failure) -> UInt64) throws(Failure) -> UInt64 {

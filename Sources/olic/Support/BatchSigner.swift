@@ -57,7 +57,8 @@ struct BatchSigner: Sendable {
   private func sign(_ index: Int) throws(Failure) {
     let row = rows[index]
     let fields = licenseFields(
-      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
+      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware,
+      validity: row.validity)
     switch issuer.issue(fields, extra: []) {
     case .success(let blob):
       try output.write(blob, name: names[index])
