@@ -8,7 +8,7 @@ struct Verify: ParsableCommand {
     discussion: """
       A simulated device with the given trusted keys, id and state runs olic_check on FILE, \
       exactly as a chip would before installing it, and olic prints the status name. The \
-      checks run in the spec's order and the first failure names the status: structure, \
+      checks run in docs/format.md's order and the first failure names the status: structure, \
       key_id among the trusted keys, device_id, license_id above --last-license-id, \
       BIND_REQUEST equal to --request-sequence, min_firmware_version not above \
       --firmware-version, VALIDITY against max(--now, --time-high-water), and the signature \
