@@ -6,8 +6,8 @@
 ///
 /// Hand-written rather than SwiftCSV or CSV.swift, the CSV packages on the mirror:
 /// both import Foundation, which this Foundation-free CLI does not load, and a
-/// program that loads it takes about 4-6 ms longer to start on this machine (7-10
-/// against 3.5-4.3 ms measured, see docs/cli.md). It works on bytes, not
+/// program that loads it takes about 4-6 ms longer to start (7.4-9.9 against
+/// 3.5-4.3 ms measured; docs/cli.md). It works on bytes, not
 /// Characters: a batch CSV has thousands of rows and parsing must stay small next
 /// to signing them.
 struct CSVRow {

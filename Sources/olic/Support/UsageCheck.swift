@@ -24,6 +24,8 @@ enum UsageCheck {
     var command: ParsableCommand.Type = Olic.self
     var path = ["olic"]
     var index = 0
+    // Rendered once per command on the path: a help screen is not free.
+    var options: Options?
     if arguments.first == "help" {
       try checkHelpTopic(Array(arguments.dropFirst()))
       return arguments
@@ -37,9 +39,10 @@ enum UsageCheck {
       }
       if token.hasPrefix("--") {
         let name = token.split(separator: "=", maxSplits: 1).first.map(String.init) ?? token
-        let options = Options.of(command)
-        guard let takesValue = options.names[name] else {
-          throw UsageProblem(message: unknown("option", name, in: path, among: Array(options.names.keys)))
+        let known = options ?? Options.of(command)
+        options = known
+        guard let takesValue = known.names[name] else {
+          throw UsageProblem(message: unknown("option", name, in: path, among: Array(known.names.keys)))
         }
         result.append(token)
         if takesValue, !token.contains("="), index < arguments.count {
@@ -61,7 +64,8 @@ enum UsageCheck {
       if let next = subcommands.first(where: { names(of: $0).contains(token) }) {
         command = next
         path.append(next._commandName)
-      } else if !subcommands.isEmpty, command.configuration.defaultSubcommand == nil, !Options.of(command).positional {
+        options = nil
+      } else if !subcommands.isEmpty, command.configuration.defaultSubcommand == nil, !(options ?? Options.of(command)).positional {
         throw UsageProblem(
           message: unknown("subcommand", token, in: path, among: subcommands.map { $0._commandName }))
       }
