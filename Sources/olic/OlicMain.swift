@@ -7,20 +7,15 @@ import Glibc
 @main
 enum OlicMain {
   static func main() {
-    // Misspelt options and subcommands are named before argument-parser sees them.
-    let arguments: [String]
     do {
-      arguments = try UsageCheck.prepare(Array(CommandLine.arguments.dropFirst()))
-    } catch {
-      Console.error(error.message)
-      exit(2)
-    }
-    do {
-      var command = try Olic.parseAsRoot(arguments)
+      var command = try UsageCheck.parse(Array(CommandLine.arguments.dropFirst()))
       try command.run()
     } catch let failure as Failure {
       Console.error(failure.message)
       exit(1)
+    } catch let problem as UsageProblem {
+      Console.error(problem.message)
+      exit(2)
     } catch let code as ExitCode {
       exit(code.rawValue)
     } catch {

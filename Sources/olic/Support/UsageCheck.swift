@@ -6,8 +6,8 @@ struct UsageProblem: Error {
   let message: String
 }
 
-/// Checks the command line against the command tree before it is parsed, for
-/// every command (including ones added later): argument-parser reports a missing
+/// Checks the command line against the command tree, for every command
+/// (including ones added later): argument-parser reports a missing
 /// required option, or a command's own validate() error, before an unknown one,
 /// so `--alowance 10` used to read "Missing expected argument '--allowance'" and
 /// `--licence-id 1` "Missing --license-id". Here the misspelt option is named
@@ -18,6 +18,20 @@ struct UsageProblem: Error {
 /// What a command accepts is read from its own help screen, the one place
 /// argument-parser publishes its names, so nothing here lists options by hand.
 enum UsageCheck {
+  /// argument-parser's parse of the command line, looked at by `prepare` first
+  /// only when that parse fails (or for `olic help TOPIC`), so a correct command
+  /// line never pays for rendering a help screen.
+  static func parse(_ arguments: [String]) throws -> ParsableCommand {
+    if arguments.first == "help" { _ = try prepare(arguments) }
+    do {
+      return try Olic.parseAsRoot(arguments)
+    } catch {
+      let prepared = try prepare(arguments)
+      guard prepared != arguments else { throw error }
+      return try Olic.parseAsRoot(prepared)
+    }
+  }
+
   /// The arguments to parse, with `--opt -N` joined as `--opt=-N`.
   static func prepare(_ arguments: [String]) throws(UsageProblem) -> [String] {
     var result: [String] = []
