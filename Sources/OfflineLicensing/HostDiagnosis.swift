@@ -17,6 +17,17 @@
       public var flags: UInt32?
     }
 
+    /// The fields of a request whose header and size are right, whatever its
+    /// field rules and signature say: what an inspector shows of a refused
+    /// (say, forged) request. nil when even the layout is wrong.
+    public static func requestFields(_ blob: [UInt8]) -> olic_request? {
+      do throws(olic_status) {
+        return try readRequestFields(blob.span.bytes, length: blob.count)
+      } catch {
+        return nil
+      }
+    }
+
     public static func diagnoseLicense(_ blob: [UInt8]) -> LicenseDiagnosis {
       var d = LicenseDiagnosis()
       let span = blob.span.bytes

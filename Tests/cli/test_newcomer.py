@@ -118,6 +118,19 @@ def test_wrong_kind(s, device_binary):
     one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--allowance", "1", "--out", "r.olic"], 1,
              "olic: --from-request k.olic: OLIC_ERR_MALFORMED: this is an olic license, not a request "
              "('olic verify' checks a license, 'olic inspect' shows it)", "issue --from-request of a license")
+    req = bytearray(s.read("k.req"))
+    req[108] = 1  # reserved
+    s.write("reserved.req", bytes(req))
+    rc, out, err = s.run("inspect", "reserved.req", "--json")
+    doc = json.loads(out)
+    s.equal((rc, doc["status"], doc["reason"], doc["reserved"], doc["device_id"], doc["request_sequence"], err),
+            (1, "OLIC_ERR_MALFORMED", "not a well-formed request (reserved must be 0 and request_sequence at least 1)",
+             1, dev.device_id, 1, "olic: FILE reserved.req: OLIC_ERR_MALFORMED: not a well-formed request "
+             "(reserved must be 0 and request_sequence at least 1)\n"), "a refused request shows what it claims")
+    s.write("short.req", s.read("k.req")[:150])
+    rc, out, err = s.run("inspect", "short.req", "--json")
+    s.equal((rc, json.loads(out)), (1, {"type": "request", "status": "OLIC_ERR_MALFORMED",
+                                        "reason": "truncated request, 150 bytes of 184"}), "a truncated request")
     rc, out, err = s.run(*verify, "--last-license-id", "1", "k.olic")
     s.equal((rc, out, err), (1, "OLIC_ERR_REPLAY\n", ""), "a license's own refusal stays one status line")
 

@@ -15,7 +15,8 @@ struct Inspect: ParsableCommand {
       UNVERIFIED and signature_status NOT_CHECKED, never OLIC_OK, since anyone can write a \
       well-formed license. A license whose layout is refused shows the reason and the fixed \
       fields that could be read. For a request, status is olic_verify_request's, which \
-      includes the device's own signature. --json prints one object with the same keys, \
+      includes the device's own signature; a refused request of the right size still shows \
+      the fields it claims. --json prints one object with the same keys, \
       integers as numbers and bytes as hex, for every outcome, even a file that is not olic \
       (type unknown). Exits 1 with one line on stderr when status is an OLIC_ERR_ status, \
       else 0 (OLIC_OK, or UNVERIFIED).

@@ -115,9 +115,11 @@ enum BlobReport {
     var r = olic_request()
     let status = olic_verify_request(blob, blob.count, &r)
     var result = InspectResult(type: "request", failure: status == OLIC_OK ? nil : status)
-    guard status == OLIC_OK else {
+    if status != OLIC_OK {
       result.reason = RequestProblem.reason(status, blob: blob)
-      return result
+      // A forged or malformed request still says which device it claims to be.
+      guard let claimed = HostBlob.requestFields(blob) else { return result }
+      r = claimed
     }
     result.fields = [
       Field("total_length", .number(UInt64(blob.count))),
