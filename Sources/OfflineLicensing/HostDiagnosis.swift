@@ -22,7 +22,7 @@
     /// (say, forged) request. nil when even the layout is wrong.
     public static func requestFields(_ blob: [UInt8]) -> olic_request? {
       do throws(olic_status) {
-        return try readRequestFields(blob.span.bytes, length: blob.count)
+        return try readRequestFields(blob.span.bytes, length: blob.count, fieldRules: false)
       } catch {
         return nil
       }

@@ -1,9 +1,6 @@
 import COlic
 import OfflineLicensing
 
-/// Decodes a license or a request for `inspect`, through the core's parsers only:
-/// olic_parse and olic_license_extension for licenses, olic_verify_request for
-/// requests. The CLI never reads a wire offset itself.
 /// What `inspect` prints: type, status, the reason when it is not OLIC_OK, then
 /// the fields. `failure` is set for every verdict that makes inspect exit 1.
 struct InspectResult {
@@ -26,6 +23,10 @@ struct InspectResult {
   }
 }
 
+/// Decodes a license or a request for `inspect`, through the core's parsers only:
+/// olic_parse and olic_license_extension for licenses, olic_verify_request for
+/// requests, and the core's host-only HostBlob readers to explain a refusal. The
+/// CLI never reads a wire offset itself.
 enum BlobReport {
   /// A license's fields and verdict. `status` is OLIC_OK only when the signature
   /// was checked under `publicKey` and verifies: a well-formed license inspected
