@@ -1,6 +1,6 @@
 import COlic
 
-/// Writes the 120 signed bytes of a request (header and fields, section 3).
+/// Writes the 120 signed bytes of a request (header and fields, docs/format.md).
 func encodeRequestBody(
   _ b: UnsafeMutableRawBufferPointer, deviceId: UnsafeRawBufferPointer,
   publicKey: UnsafeRawBufferPointer, state: olic_state_info

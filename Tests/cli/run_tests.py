@@ -296,7 +296,7 @@ def test_issue_and_inspect(s, device_binary):
     out = s.ok(issue_args(dev.device_id, 7, 5000, extra=["--min-firmware", "3"]))
     s.equal(out, f"wrote l.olic: license_id 7, allowance 5000, device {dev.device_id}, 136 bytes\n", "issue stdout")
     blob = s.read("l.olic")
-    # The bytes, read independently of the core (spec section 2), and openssl's verdict.
+    # The bytes, read independently of the core (docs/format.md), and openssl's verdict.
     s.equal(blob[:8].hex(), "4f4c494301018800", "header: OLIC, v1, license, 136 bytes")
     s.equal(blob[8:16].hex(), key_id, "key_id field")
     s.equal(blob[16:48].hex(), dev.device_id, "device_id field")
