@@ -9,7 +9,7 @@
    device state NVM TRUSTED_HEX SEED_HEX FIRMWARE
 
    The device key is the Ed25519 key of SEED; device_id = BLAKE2b-256(public key),
-   the spec's reference derivation. Each command prints one line: a status name,
+   as olic derives it (olic pubkey --device-id). Each command prints one line: a status name,
    or the ids/state. Exit 0 when the command ran (whatever the status), 2 on
    usage or file errors, so the tests read verdicts from stdout. */
 #include <olic.h>
