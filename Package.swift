@@ -18,11 +18,14 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
     .executableTarget(
       name: "olic",
       dependencies: [
-        "OfflineLicensing", "COlic",
+        "OfflineLicensing", "COlic", "CSodium", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

@@ -38,6 +38,6 @@ struct Olic: ParsableCommand {
       pass (one line on stderr says which file or argument and why); 2 usage error.
       """,
     subcommands: [
-      Keygen.self, Pubkey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+      Keygen.self, Pubkey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self, LedgerCommand.self,
     ])
 }
