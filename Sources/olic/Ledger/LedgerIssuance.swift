@@ -202,14 +202,22 @@ struct LedgerIssuance {
   }
 }
 
-/// A test-only way to stop at a named step: OLIC_TEST_KILL_AT=<step> makes the
-/// process SIGKILL itself there, so the crash tests hit every step exactly instead
-/// of hoping a timed kill lands in a window of microseconds. Unset, it costs one
-/// comparison per step.
+/// Test-only stops at named steps, so the crash and signal tests hit every step
+/// exactly instead of hoping a timed signal lands in a window of microseconds:
+/// OLIC_TEST_KILL_AT=<step> makes the process SIGKILL itself there, and
+/// OLIC_TEST_PAUSE_AT=<step> prints "olic: test pause at <step>" on stderr and
+/// sleeps until a signal arrives (or 60 s). Unset, each step costs a comparison.
 enum TestHook {
-  private static let target: String? = getenv("OLIC_TEST_KILL_AT").map { String(cString: $0) }
+  private static let kill: String? = getenv("OLIC_TEST_KILL_AT").map { String(cString: $0) }
+  private static let pause: String? = getenv("OLIC_TEST_PAUSE_AT").map { String(cString: $0) }
 
   static func point(_ name: String) {
-    if let target, target == name { raise(SIGKILL) }
+    if let kill, kill == name { raise(SIGKILL) }
+    if let pause, pause == name {
+      Console.error("test pause at \(name)")
+      var rest = timespec(tv_sec: 60, tv_nsec: 0)
+      var left = timespec()
+      _ = nanosleep(&rest, &left)  // returns early, EINTR, when a signal is handled
+    }
   }
 }
