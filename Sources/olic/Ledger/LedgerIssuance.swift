@@ -206,7 +206,7 @@ struct LedgerIssuance {
 /// exactly instead of hoping a timed signal lands in a window of microseconds:
 /// OLIC_TEST_KILL_AT=<step> makes the process SIGKILL itself there, and
 /// OLIC_TEST_PAUSE_AT=<step> prints "olic: test pause at <step>" on stderr and
-/// sleeps until a signal arrives (or 60 s). Unset, each step costs a comparison.
+/// waits until SIGINT or SIGTERM arrives (or 60 s). Unset, each step costs a comparison.
 enum TestHook {
   private static let kill: String? = getenv("OLIC_TEST_KILL_AT").map { String(cString: $0) }
   private static let pause: String? = getenv("OLIC_TEST_PAUSE_AT").map { String(cString: $0) }
@@ -215,9 +215,13 @@ enum TestHook {
     if let kill, kill == name { raise(SIGKILL) }
     if let pause, pause == name {
       Console.error("test pause at \(name)")
-      var rest = timespec(tv_sec: 60, tv_nsec: 0)
-      var left = timespec()
-      _ = nanosleep(&rest, &left)  // returns early, EINTR, when a signal is handled
+      // Polled: a signal may be taken by any thread, so a sleep here is not
+      // necessarily the call it interrupts.
+      for _ in 0..<6000 where !Interruption.requested {
+        var step = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+        var left = timespec()
+        _ = nanosleep(&step, &left)
+      }
     }
   }
 }

@@ -101,8 +101,8 @@ struct RequestBatch {
         names += files.map(\.name)
         if let failure = written.compactMap({ $0 }).first { throw failure }
       }
-      if Interruption.requested { throw Interruption.failure }
       TestHook.point("before-place")
+      if Interruption.requested { throw Interruption.failure }
       try output.commit(names: names)
     } catch {
       output.discard(names: names)
