@@ -85,7 +85,6 @@ struct Issue: ParsableCommand {
   var trustRequestKey = false
 
   func validate() throws {
-    try LedgerOptions.validate(fromRequest: fromRequest, ledger: ledger, registry: registry, trustRequestKey: trustRequestKey)
     if fromRequest != nil {
       for (given, name) in [(device, "--device"), (licenseId, "--license-id"), (bindRequest, "--bind-request")]
       where given != nil {
@@ -99,6 +98,7 @@ struct Issue: ParsableCommand {
     if (notBefore == nil) != (notAfter == nil) {
       throw ValidationError("--not-before and --not-after go together: VALIDITY holds both ends")
     }
+    try LedgerOptions.validate(fromRequest: fromRequest, ledger: ledger, registry: registry, trustRequestKey: trustRequestKey)
   }
 
   func run() throws {
