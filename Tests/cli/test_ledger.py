@@ -417,6 +417,27 @@ def test_batch_signals(s, L):
         s.equal(left, [], f"{sig.name} at {step}: no license file written")
     s.ok(["ledger", "verify", "sig.db"])
 
+    # The plain CSV batch too: the complaint was signed licenses left behind by Ctrl-C.
+    s.write("sig.csv", "device_id,license_id,allowance\n" + "".join(f"{i:064x},1,5\n" for i in range(1, 301)))
+    for existing in (False, True):
+        out_dir = f"csv-sig-{existing}"
+        if existing:
+            os.makedirs(s.path(out_dir))
+        env = dict(os.environ, OLIC_TEST_PAUSE_AT="before-place")
+        p = subprocess.Popen([s.olic, "batch", "--key", "reg.pem", "--devices", "sig.csv", "--out-dir", out_dir],
+                             cwd=s.work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        s.equal(p.stderr.readline().decode(), "olic: test pause at before-place\n", "the CSV batch reached the pause")
+        staged = staging_dirs(s)
+        s.check(len(staged) == 1 and len(os.listdir(staged[0])) == 301, "300 signed licenses (and the lock) are staged")
+        p.send_signal(signal.SIGINT)
+        rest = p.stderr.read().decode()
+        p.wait(timeout=60)
+        s.equal(p.returncode, 1, "SIGINT during a CSV batch: exit code")
+        s.check("interrupted by SIGINT" in rest, f"the CSV batch says so: {rest!r}")
+        s.equal(staging_dirs(s), [], "SIGINT during a CSV batch: no staging directory left")
+        s.equal(os.listdir(s.path(out_dir)) if existing else os.path.exists(s.path(out_dir)), [] if existing else False,
+                "SIGINT during a CSV batch: no license written")
+
     # SIGKILL leaves staging behind; the next batch into that directory removes it.
     for existing in (False, True):
         out_dir = f"killed-{existing}"

@@ -89,6 +89,8 @@ struct Batch: ParsableCommand {
     do throws(Failure) {
       try BatchSigner(rows: rows, names: names, issuer: issuer, devicesPath: devices, output: output)
         .run(threads: max(1, min(threads, rows.count)))
+      TestHook.point("before-place")
+      if Interruption.requested { throw Interruption.failure }
       try output.commit(names: names)
     } catch {
       output.discard(names: names)

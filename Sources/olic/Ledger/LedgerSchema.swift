@@ -90,7 +90,7 @@ enum LedgerSchema {
       try db.exec("PRAGMA journal_mode = WAL")
       try db.exec("PRAGMA application_id = \(applicationID)")
       try configure(db)
-      try migrate(db, from: 0)
+      try migrate(db)
       return db
     } catch {
       unlink(path)
@@ -113,7 +113,7 @@ enum LedgerSchema {
     guard found <= Int64(version) else {
       throw Failure("\(what): '\(printable(path))' has schema version \(found); this olic knows up to \(version): use a newer olic")
     }
-    if found < Int64(version) { try migrate(db, from: Int32(found)) }
+    if found < Int64(version) { try migrate(db) }
     return db
   }
 
@@ -131,11 +131,10 @@ enum LedgerSchema {
     try db.first("PRAGMA \(name)") { $0.int(0) } ?? 0
   }
 
-  private static func migrate(_ db: Database, from: Int32) throws(Failure) {
+  private static func migrate(_ db: Database) throws(Failure) {
     try db.immediate { () throws(Failure) in
       // Re-read inside the write lock: another process may have migrated first.
       var at = Int32(try pragma(db, "user_version"))
-      guard at == from || at > from else { return }
       while at < version {
         try db.exec(migrations[Int(at)])
         at += 1
