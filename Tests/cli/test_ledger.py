@@ -127,6 +127,10 @@ def test_init_and_devices(s, L):
     s.bad_input(["ledger", "show", "missing.db"], ["DB", "missing.db"], "no ledger at")
     subprocess.run(["sqlite3", s.path("other.db"), "CREATE TABLE t(x)"], check=True)
     s.bad_input(["ledger", "show", "other.db"], ["DB", "other.db"], "is not an olic ledger")
+    s.ok(["ledger", "init", "future.db"])
+    L.sql("future.db", "PRAGMA user_version = 99")
+    s.bad_input(["ledger", "show", "future.db"], ["DB", "future.db"], "has schema version 99; this olic knows up to 1")
+    s.equal(L.sql("a.db", "PRAGMA application_id"), "1330399555\n", "application_id 'OLIC'")
 
     d1, d2 = "11" * 32, "22" * 32
     s.ok(["ledger", "add-device", "a.db", "--device", d1, "--public-key", "aa" * 32, "--note", "rack 4"],

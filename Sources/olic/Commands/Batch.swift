@@ -21,7 +21,7 @@ struct Batch: ParsableCommand {
       transactions of many rows; refusals are listed on stderr and the exit status is 1 if \
       any), or against --registry CSV, or with --trust-request-key. The license for a \
       request goes to DIR/<device_id>.olic; a device with several requests in DIR gets the \
-      one with the highest request_sequence answered. A licence file is written only after \
+      one with the highest request_sequence answered. A license file is written only after \
       the ledger holds it.
 
       SIGINT or SIGTERM stops the batch and removes its staging directory; a staging \
