@@ -32,8 +32,7 @@ struct Batch: ParsableCommand {
         olic batch --ledger reg.db --key reg.pem --requests inbox --allowance 10000 --out-dir licenses
       """)
 
-  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
-  var key: String
+  @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("CSV: device_id,license_id,allowance[,min_firmware] with a header line.", valueName: "CSV"))
   var devices: String?
@@ -72,23 +71,20 @@ struct Batch: ParsableCommand {
     Interruption.install()
     if let requests {
       return try RequestBatch(
-        key: key, requests: requests, outDir: outDir, ledger: ledger, registry: registry, allowance: allowance ?? "",
+        keySource: keySource, requests: requests, outDir: outDir, ledger: ledger, registry: registry, allowance: allowance ?? "",
         minFirmware: minFirmware, jobs: jobs
       ).run()
     }
     guard let devices else { throw ValidationError("Missing --devices (or --requests)") }
-    let signer = try KeyFile.loadPrivate(key, what: "--key")
-    guard let secretKey = signer.secretKey, let issuer = HostLicense.Issuer(secretKey: secretKey) else {
-      throw Failure("--key: cannot prepare the key for signing")
-    }
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
       ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let rows = try BatchCSV.load(devices)
+    let signer = try keySource.signingKey(workers: min(threads, rows.count))
     let names = rows.map { Hex.encode($0.device) + ".olic" }
     let output = try BatchOutput(directory: outDir)
     do throws(Failure) {
-      try BatchSigner(rows: rows, names: names, issuer: issuer, devicesPath: devices, output: output)
-        .run(threads: max(1, min(threads, rows.count)))
+      try BatchSigner(rows: rows, names: names, key: signer, devicesPath: devices, output: output)
+        .run(threads: max(1, min(threads, rows.count, signer.workers)))
       TestHook.point("before-place")
       if Interruption.requested { throw Interruption.failure }
       try output.commit(names: names)

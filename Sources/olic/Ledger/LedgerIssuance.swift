@@ -120,8 +120,8 @@ struct LedgerIssuance {
     guard !pending.isEmpty else { return }
     let work = pending
     let (signer, terms) = (self.signer, self.terms)
-    let blobs = Parallel.map(work.count, threads: threads) { i in
-      Self.signLicense(signer, terms, device: work[i].request.device, licenseId: work[i].licenseId, bind: work[i].request.sequence)
+    let blobs = Parallel.map(work.count, threads: min(threads, signer.workers)) { worker, i in
+      Self.signLicense(signer, terms, device: work[i].request.device, licenseId: work[i].licenseId, bind: work[i].request.sequence, worker: worker)
     }
     TestHook.point("after-sign")
     for (item, result) in zip(work, blobs) {
@@ -141,12 +141,12 @@ struct LedgerIssuance {
   }
 
   private static func signLicense(
-    _ signer: RegulatorSigner, _ terms: LicenseTerms, device: [UInt8], licenseId: UInt64, bind: UInt64?
+    _ signer: RegulatorSigner, _ terms: LicenseTerms, device: [UInt8], licenseId: UInt64, bind: UInt64?, worker: Int = 0
   ) -> Result<[UInt8], Failure> {
     let fields = licenseFields(
       device: device, licenseId: licenseId, allowance: terms.allowance, minFirmware: terms.minFirmware,
       validity: terms.validity, bindRequest: bind)
-    return signer.license(fields, extra: terms.extra)
+    return signer.license(fields, extra: terms.extra, worker: worker)
   }
 
   @discardableResult

@@ -33,15 +33,17 @@ struct LedgerRequest: @unchecked Sendable {
 }
 
 /// Work spread over threads, results in input order. Each slot is written by
-/// exactly one iteration, so the buffer needs no lock.
+/// exactly one iteration, so the buffer needs no lock. `body` gets its thread's
+/// index (below `threads`: a token key signs with one session per thread) and the
+/// item's.
 enum Parallel {
   private final class Slots<T>: @unchecked Sendable {
     var values: [T?]
     init(_ count: Int) { values = Array(repeating: nil, count: count) }
   }
 
-  static func map<T>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    guard count > 1, threads > 1 else { return (0..<count).map(body) }
+  static func map<T>(_ count: Int, threads: Int, _ body: @Sendable (_ worker: Int, _ index: Int) -> T) -> [T] {
+    guard count > 1, threads > 1 else { return (0..<count).map { body(0, $0) } }
     let slots = Slots<T>(count)
     let workers = min(threads, count)
     let per = (count + workers - 1) / workers
@@ -50,7 +52,7 @@ enum Parallel {
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         let start = worker * per
         guard start < count else { return }
-        for index in start..<min(start + per, count) { out[index] = body(index) }
+        for index in start..<min(start + per, count) { out[index] = body(worker, index) }
       }
     }
     return slots.values.compactMap { $0 }

@@ -26,7 +26,7 @@ enum LedgerOptions {
 /// ledger's issuing transaction, then the file.
 struct LedgerIssue {
   let ledger: String
-  let key: String
+  let key: SigningKey
   let terms: LicenseTerms
   let fromRequest: String?
   let device: String?
@@ -35,7 +35,7 @@ struct LedgerIssue {
   let out: String
 
   func run() throws {
-    let signer = try RegulatorSigner.load(key)
+    let signer = try RegulatorSigner.wrap(key)
     let db = try LedgerSchema.open(ledger, what: "--ledger")
     let issuance = LedgerIssuance(db: db, signer: signer, terms: terms, threads: 1)
     let license: LedgerLicense

@@ -166,14 +166,13 @@ struct LedgerCheckpoint: ParsableCommand {
   @Argument(help: ArgumentHelp("The ledger.", valueName: "DB"))
   var db: String
 
-  @Option(help: ArgumentHelp("The signing key (PKCS#8 PEM).", valueName: "KEY"))
-  var key: String
+  @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("Where to write the checkpoint.", valueName: "FILE"))
   var out: String
 
   func run() throws {
-    let signer = try RegulatorSigner.load(key)
+    let signer = try RegulatorSigner.load(keySource)
     let ledger = try LedgerSchema.open(db)
     let head = try LedgerVerify.check(ledger)
     let signature = try signer.sign(Checkpoint.message(events: head.events, head: head.hash))

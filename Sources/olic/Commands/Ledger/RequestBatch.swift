@@ -11,7 +11,7 @@ import OfflineLicensing
 /// one transaction (one flush) per chunk; a chunk's license files are written to
 /// the staging directory only after its commit, and moved into place at the end.
 struct RequestBatch {
-  let key: String
+  let keySource: KeySourceOptions
   let requests: String
   let outDir: String
   let ledger: String?
@@ -36,11 +36,11 @@ struct RequestBatch {
   }
 
   func run() throws {
-    let signer = try RegulatorSigner.load(key)
     let units = try Numbers.parse(allowance, what: "--allowance", min: 1)
     let floor = try minFirmware.map { (t) throws(Failure) in try Numbers.parse32(t, what: "--min-firmware") } ?? 0
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
       ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    let signer = try RegulatorSigner.load(keySource, workers: threads)
     let terms = LicenseTerms(allowance: units, minFirmware: floor, validity: nil, extra: [])
     let known = try registry.map { (path) throws(Failure) in try Registry.load(path) }
     let db = try ledger.map { (path) throws(Failure) in try LedgerSchema.open(path, what: "--ledger") }
@@ -90,7 +90,7 @@ struct RequestBatch {
             }
           }
         }
-        let written = Parallel.map(files.count, threads: threads) { [output, files] i -> Failure? in
+        let written = Parallel.map(files.count, threads: threads) { [output, files] _, i -> Failure? in
           do throws(Failure) {
             try output.write(files[i].blob, name: files[i].name)
             return nil
@@ -133,7 +133,7 @@ struct RequestBatch {
       blobs.append(try FileInput.read(base + "/" + name, what: "--requests", limit: 1 << 20))
     }
     let paths = files.map { base + "/" + $0 }
-    let decoded = Parallel.map(files.count, threads: threads) { [blobs] i in LedgerRequest.decode(blobs[i], name: printable(paths[i], limit: 200)) }
+    let decoded = Parallel.map(files.count, threads: threads) { [blobs] _, i in LedgerRequest.decode(blobs[i], name: printable(paths[i], limit: 200)) }
     var chosen: [DeviceKey: Int] = [:]
     var valid: [LedgerRequest] = []
     for result in decoded {
@@ -163,7 +163,7 @@ enum OffRecord {
   static func answer(
     _ requests: [LedgerRequest], registry: Registry?, registryPath: String?, signer: RegulatorSigner, terms: LicenseTerms, threads: Int
   ) -> [Result<LedgerLicense, Failure>] {
-    Parallel.map(requests.count, threads: threads) { [registry] i -> Result<LedgerLicense, Failure> in
+    Parallel.map(requests.count, threads: min(threads, signer.workers)) { [registry] worker, i -> Result<LedgerLicense, Failure> in
       let request = requests[i]
       if let registry {
         guard let registered = registry.publicKey(of: request.device) else {
@@ -179,7 +179,7 @@ enum OffRecord {
       let id = request.fields.last_license_id + 1
       let fields = licenseFields(
         device: request.device, licenseId: id, allowance: terms.allowance, minFirmware: terms.minFirmware, bindRequest: request.sequence)
-      return signer.license(fields, extra: terms.extra).map {
+      return signer.license(fields, extra: terms.extra, worker: worker).map {
         LedgerLicense(device: request.device, licenseId: id, allowance: terms.allowance, requestSequence: request.sequence, blob: $0)
       }
     }
