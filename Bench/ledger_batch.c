@@ -69,8 +69,12 @@ static int write_key_pem(const char *path, const uint8_t seed[32]) {
   memcpy(der + sizeof prefix, seed, 32);
   char b64[sodium_base64_ENCODED_LEN(48, sodium_base64_VARIANT_ORIGINAL)];
   sodium_bin2base64(b64, sizeof b64, der, sizeof der, sodium_base64_VARIANT_ORIGINAL);
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
+  /* 0600: olic refuses a plaintext private key that others may read. */
+  unlink(path);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return -1;
+  FILE *f = fdopen(fd, "w");
+  if (!f) { close(fd); return -1; }
   fprintf(f, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", b64);
   return fclose(f);
 }

@@ -590,6 +590,14 @@ def test_tamper_and_checkpoint(s, L, db):
     s.ok(["issue", "--ledger", db, "--key", "reg.pem", "--device", extra.device_id, "--allowance", "9", "--out", "late.olic"])
     out = s.ok(["ledger", "verify", db, "--checkpoint", "c1.ckpt", "--trusted-key", "reg.pub.pem"])
     s.check(f"extends the checkpoint at event {events}" in out, f"verify --checkpoint stdout: {out!r}")
+    # Through the CLI's key sources: an encrypted PKCS#8 key and its passphrase file.
+    s.tool("openssl", "genpkey", "-algorithm", "ed25519", "-aes256", "-pass", "pass:ledger secret", "-out", "enc.pem")
+    s.tool("openssl", "pkey", "-in", "enc.pem", "-passin", "pass:ledger secret", "-pubout", "-out", "enc.pub.pem")
+    s.write("enc.pass", "ledger secret\n")
+    s.ok(["ledger", "checkpoint", db, "--key", "enc.pem", "--passphrase-file", "enc.pass", "--out", "enc.ckpt"])
+    s.ok(["ledger", "verify", db, "--checkpoint", "enc.ckpt", "--trusted-key", "enc.pub.pem"])
+    s.bad_input(["ledger", "verify", db, "--checkpoint", "enc.ckpt", "--trusted-key", "reg.pub.pem"],
+                ["--checkpoint", "enc.ckpt"], "not by --trusted-key")
     # A wrong key, a forged checkpoint.
     s.ok(["keygen", "--out", "other"])
     s.bad_input(["ledger", "verify", db, "--checkpoint", "c1.ckpt", "--trusted-key", "other.pub.pem"],
