@@ -82,7 +82,7 @@ def test_unknown_names(s):
     s.current = "help topics"
     one_line(s, ["help", "nosuch"], 2,
              "olic: unknown subcommand 'nosuch' for 'olic help'; the subcommands are keygen, pubkey, secret-key, "
-             "issue, inspect, verify, verify-request, batch", "olic help nosuch is a usage error")
+             "issue, inspect, verify, verify-request, batch, ledger", "olic help nosuch is a usage error")
     one_line(s, ["help", "isue"], 2,
              "olic: unknown subcommand 'isue' for 'olic help'; did you mean 'issue'? (see 'olic help')",
              "olic help with a typo suggests the subcommand")
@@ -115,7 +115,7 @@ def test_wrong_kind(s, device_binary):
     one_line(s, ["verify-request", "notes.txt"], 1,
              "olic: FILE notes.txt: OLIC_ERR_MALFORMED: not an olic request (21 bytes, no OLIC header of type 2)",
              "verify-request of a text file", stdout="OLIC_ERR_MALFORMED\n")
-    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--allowance", "1", "--out", "r.olic"], 1,
+    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--trust-request-key", "--allowance", "1", "--out", "r.olic"], 1,
              "olic: --from-request k.olic: OLIC_ERR_MALFORMED: this is an olic license, not a request "
              "('olic verify' checks a license, 'olic inspect' shows it)", "issue --from-request of a license")
     req = bytearray(s.read("k.req"))
