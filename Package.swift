@@ -25,10 +25,18 @@ let package = Package(
     .target(
       name: "OfflineLicensing", dependencies: ["COlic", "CSodium", "COlicHarden"],
       swiftSettings: [.define("OLIC_FAULT_TESTING", .when(configuration: .debug))]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
+    // The CLI's key custody: libcrypto for key files, p11-kit's header for PKCS#11.
+    .systemLibrary(
+      name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CPKCS11", path: "Sources/CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
     .executableTarget(
       name: "olic",
       dependencies: [
-        "OfflineLicensing", "COlic",
+        "OfflineLicensing", "COlic", "CCrypto", "CPKCS11", "CSodium", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

@@ -56,8 +56,10 @@ enum StateRing {
   static let batch = 8
 
   /// The highest claimed generations below `below` (any, when nil), descending:
-  /// up to `batch` distinct ones, each with the first slot claiming it and
-  /// whether another slot claims it too.
+  /// up to `limit` distinct ones, each with the first slot claiming it and
+  /// whether another slot claims it too. A generation kept is the first slot's:
+  /// the kept set only ever gains higher generations, so one that is kept at the
+  /// end was kept from its first claim on.
   struct Claims {
     var generations = InlineArray<8, UInt64>(repeating: 0)
     var slots = InlineArray<8, UInt32>(repeating: 0)
@@ -104,8 +106,8 @@ enum StateRing {
     return claims
   }
 
-  /// The one intact record of `generation`, first claimed by `slot`; nil if none
-  /// is intact; .tie if two are.
+  /// The one intact record of `generation`, first claimed by `slot`; .nothing if
+  /// none is intact (a torn or corrupt claim); .tie if two are.
   static func verify(
     _ storage: olic_storage, generation: UInt64, slot first: UInt32, shared: Bool
   ) throws(olic_status) -> Found {
