@@ -118,6 +118,17 @@ def test_wrong_kind(s, device_binary):
     one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--allowance", "1", "--out", "r.olic"], 1,
              "olic: --from-request k.olic: OLIC_ERR_MALFORMED: this is an olic license, not a request "
              "('olic verify' checks a license, 'olic inspect' shows it)", "issue --from-request of a license")
+    # The registry is read by the same CSV rules as batch.
+    s.write("reg-excel.csv", f'\ufeff"device_id","public_key"\r\n"{"33" * 32}","{"44" * 32}"\r\n'
+            f'"{dev.device_id}" , "{dev.public_key}"\r\n'.encode("utf-8"))
+    out = s.ok(["issue", "--key", "reg.pem", "--from-request", "k.req", "--registry", "reg-excel.csv",
+                "--allowance", "3", "--out", "kr.olic"])
+    s.check(out.startswith("wrote kr.olic: license_id 2, allowance 3"), f"a spreadsheet's registry is read: {out!r}")
+    s.write("reg-broken.csv", f'device_id,public_key\n"{dev.device_id},{dev.public_key}\n')
+    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.req", "--registry", "reg-broken.csv",
+                 "--allowance", "3", "--out", "kr2.olic"], 1,
+             "olic: --registry reg-broken.csv:2: a quoted field that starts here is never closed",
+             "a broken registry names the line")
     req = bytearray(s.read("k.req"))
     req[108] = 1  # reserved
     s.write("reserved.req", bytes(req))
