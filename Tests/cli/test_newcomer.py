@@ -115,7 +115,9 @@ def test_wrong_kind(s, device_binary):
     one_line(s, ["verify-request", "notes.txt"], 1,
              "olic: FILE notes.txt: OLIC_ERR_MALFORMED: not an olic request (21 bytes, no OLIC header of type 2)",
              "verify-request of a text file", stdout="OLIC_ERR_MALFORMED\n")
-    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--allowance", "1", "--out", "r.olic"], 1,
+    s.write("reg-any.csv", f"device_id,public_key\n{dev.device_id},{dev.public_key}\n")
+    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--registry", "reg-any.csv", "--allowance", "1",
+                 "--out", "r.olic"], 1,
              "olic: --from-request k.olic: OLIC_ERR_MALFORMED: this is an olic license, not a request "
              "('olic verify' checks a license, 'olic inspect' shows it)", "issue --from-request of a license")
     # The registry is read by the same CSV rules as batch.
