@@ -158,13 +158,16 @@ def test_inspect(s):
     s.write("bad-sig.olic", bytes(blob))
     for name in ("i.olic", "bad-sig.olic"):
         rc, out, err = s.run("inspect", name)
-        s.equal((rc, err), (0, ""), f"inspect {name} without a key: decoded, exit 0")
+        s.equal((rc, err), (0, f"olic: FILE {name}: the signature was not checked (no --trusted-key given): "
+                               "UNVERIFIED, not OLIC_OK\n"), f"inspect {name} without a key: exit 0, one warning line")
         s.check("OLIC_OK" not in out, f"inspect {name} without a key never prints OLIC_OK: {out!r}")
         lines = out.splitlines()
         s.equal(lines[1:3], ["status: UNVERIFIED", "reason: the signature was not checked (no --trusted-key given)"],
                 f"inspect {name} says the signature was not checked")
         s.equal(lines[-1], "signature_status: NOT_CHECKED", f"inspect {name} signature_status")
-        doc = json.loads(s.ok(["inspect", name, "--json"]))
+        rc, out, err = s.run("inspect", name, "--json")
+        doc = json.loads(out)
+        s.equal((rc, err.count("\n"), "not checked" in err), (0, 1, True), f"inspect --json {name}: the same warning")
         s.equal((doc["status"], doc["signature_status"], doc["license_id"]), ("UNVERIFIED", "NOT_CHECKED", 5),
                 f"inspect --json {name} without a key")
         s.check("OLIC_OK" not in json.dumps(doc), f"no OLIC_OK anywhere in the JSON of {name}")
@@ -310,7 +313,7 @@ def test_batch_csv(s):
         s.equal((rc, err), (0, ""), f"csv.writer quoting {name}")
         picks = [rows[0], rows[77], rows[199]]
         for device, lid, allowance, fw in picks:
-            doc = json.loads(s.ok(["inspect", f"py-{name}/{device}.olic", "--json"]))
+            doc = json.loads(s.ok(["inspect", f"py-{name}/{device}.olic", "--json", "--trusted-key", "reg.pub.pem"]))
             s.equal((doc["license_id"], doc["allowance"], doc["min_firmware_version"]),
                     (int(lid), int(allowance), int(fw or 0)), f"quoting {name}: row {lid} read back")
 
