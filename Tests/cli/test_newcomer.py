@@ -19,7 +19,7 @@ import stat
 import subprocess
 import sys
 
-from run_tests import HERE, REPO, Device, Suite, blake2b256, issue_args
+from run_tests import HERE, REPO, Device, Suite, blake2b256, issue_args, le
 
 PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
 
@@ -311,6 +311,12 @@ def test_batch_csv(s):
         s.write(f"py-{name}.csv", ("\ufeff" if name == "all" else "") + buf.getvalue())
         rc, out, err = batch(s, f"py-{name}.csv", f"py-{name}")
         s.equal((rc, err), (0, ""), f"csv.writer quoting {name}")
+        # Every license's fields, read from the bytes (docs/format.md offsets), then three through inspect.
+        fields = []
+        for device, lid, allowance, fw in rows:
+            blob = s.read(f"py-{name}/{device}.olic")
+            fields.append((blob[16:48].hex(), le(blob, 48, 8), le(blob, 56, 8), le(blob, 64, 4)))
+        s.equal(fields, [(d, int(l), int(a), int(f or 0)) for d, l, a, f in rows], f"quoting {name}: all 200 rows")
         picks = [rows[0], rows[77], rows[199]]
         for device, lid, allowance, fw in picks:
             doc = json.loads(s.ok(["inspect", f"py-{name}/{device}.olic", "--json", "--trusted-key", "reg.pub.pem"]))
