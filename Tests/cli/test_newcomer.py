@@ -235,6 +235,7 @@ def test_device_keys(s, device_binary, cc, sodium_libs):
     s.current = "pubkey --device-id"
     seed = os.urandom(32)
     s.write("dev.pem", pem_of_seed(seed))
+    os.chmod(s.path("dev.pem"), 0o600)  # olic refuses a private key others can read
     trusted = s.ok(["pubkey", "reg.pub.pem"]).strip()
     dev = Device(s, device_binary, "key-dev", trusted)
     dev.seed = seed.hex()
@@ -278,6 +279,12 @@ def test_device_keys(s, device_binary, cc, sodium_libs):
     s.equal((rc, out, err.count("\n")), (1, "", 1), "a public key file: exit 1, one line")
     s.check("private key" in err, f"and it says a private key is needed: {err!r}")
     s.check(not os.path.exists(s.path("pub.sk")), "nothing written for a public key")
+    s.write("loose.pem", pem_of_seed(seed))
+    os.chmod(s.path("loose.pem"), 0o644)
+    rc, out, err = s.run("secret-key", "loose.pem", "--out", "loose.sk")
+    s.equal((rc, out, err.count("\n"), "accessible by group or others" in err), (1, "", 1, True),
+            f"a private key others can read is not exported: {err!r}")
+    s.check(not os.path.exists(s.path("loose.sk")), "nothing written for a loose key")
     s.usage(["secret-key", "dev.pem"], "Missing expected argument '--out <FILE>'")
 
 

@@ -26,8 +26,7 @@ struct Batch: ParsableCommand {
       Example: olic batch --key reg.pem --devices fleet.csv --out-dir licenses
       """)
 
-  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
-  var key: String
+  @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("CSV: device_id,license_id,allowance[,min_firmware] with a header line.", valueName: "CSV"))
   var devices: String
@@ -57,10 +56,6 @@ struct Batch: ParsableCommand {
   }
 
   func run() throws {
-    let signer = try KeyFile.loadPrivate(key, what: "--key")
-    guard let secretKey = signer.secretKey, let issuer = HostLicense.Issuer(secretKey: secretKey) else {
-      throw Failure("--key: cannot prepare the key for signing")
-    }
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
       ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let defaults = BatchDefaults(
@@ -68,11 +63,12 @@ struct Batch: ParsableCommand {
       validity: try Validity.parse(notBefore: notBefore, notAfter: notAfter),
       maxErrors: Int(try maxErrors.map { (t) throws(Failure) in try Numbers.parse(t, what: "--max-errors", min: 1, max: 100_000) } ?? 20))
     let rows = try BatchCSV.load(devices, defaults: defaults)
+    let signer = try keySource.signingKey(workers: min(threads, rows.count))
     let names = rows.map { Hex.encode($0.device) + ".olic" }
     let output = try BatchOutput(directory: outDir)
     do throws(Failure) {
-      try BatchSigner(rows: rows, names: names, issuer: issuer, devicesPath: devices, output: output)
-        .run(threads: max(1, min(threads, rows.count)))
+      try BatchSigner(rows: rows, names: names, key: signer, devicesPath: devices, output: output)
+        .run(threads: max(1, min(threads, rows.count, signer.workers)))
       try output.commit(names: names)
     } catch {
       output.discard(names: names)

@@ -27,8 +27,7 @@ struct Issue: ParsableCommand {
         olic issue --key reg.pem --from-request dev.req --registry reg.csv --allowance 10000 --out dev.olic
       """)
 
-  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
-  var key: String
+  @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("The device id, 64 hex digits.", valueName: "HEX"))
   var device: String?
@@ -85,7 +84,7 @@ struct Issue: ParsableCommand {
   }
 
   func run() throws {
-    let signer = try KeyFile.loadPrivate(key, what: "--key")
+    let signer = try keySource.signingKey()
     let allowance = try Numbers.parse(self.allowance, what: "--allowance", min: 1)
     let minFirmware = try minFirmware.map { (text) throws(Failure) in try Numbers.parse32(text, what: "--min-firmware") } ?? 0
     let validity = try Validity.parse(notBefore: notBefore, notAfter: notAfter)

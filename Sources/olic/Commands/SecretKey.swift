@@ -8,7 +8,8 @@ struct SecretKey: ParsableCommand {
     discussion: """
       olic_make_request signs a device's requests with libsodium's 64-byte Ed25519 secret \
       key, the 32-byte seed followed by the 32-byte public key. This writes that key, taken \
-      from KEY (PKCS#8 PEM, as `olic keygen` or `openssl genpkey -algorithm ed25519` makes it), \
+      from KEY (PKCS#8 PEM, plain or encrypted, as `olic keygen` or `openssl genpkey -algorithm \
+      ed25519` makes it; a plaintext KEY must be mode 0600), \
       to FILE with mode 0600, for a provisioning station to load into the device's secure \
       element: --raw writes the 64 bytes (the default), --c-array a C initializer of them, \
       --hex 128 hex digits (what mock-firmware --device-key also reads). The key is never \
@@ -39,8 +40,9 @@ struct SecretKey: ParsableCommand {
   var out: String
 
   func run() throws {
-    let material = try KeyFile.loadPrivate(key, what: "KEY")
-    guard var secret = material.secretKey, secret.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
+    let material = try KeyFile.loadPrivate(key, what: "KEY", policy: .standard())
+    guard let wiped = material.signingSecret(), wiped.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
+    var secret = Array(wiped.bytes)
     guard !FileExists.at(out) else { throw Failure("--out: '\(printable(out))' already exists, not overwritten") }
     var bytes: [UInt8]
     switch format {
