@@ -279,6 +279,11 @@ def test_device_keys(s, device_binary, cc, sodium_libs):
     s.equal((rc, out, err.count("\n")), (1, "", 1), "a public key file: exit 1, one line")
     s.check("private key" in err, f"and it says a private key is needed: {err!r}")
     s.check(not os.path.exists(s.path("pub.sk")), "nothing written for a public key")
+    # An encrypted device key, as openssl writes one: the same 64 bytes.
+    s.tool("openssl", "pkcs8", "-topk8", "-in", "dev.pem", "-passout", "pass:pw", "-v2", "aes-256-cbc", "-out", "enc.pem")
+    s.write("pw.txt", "pw\n")
+    s.ok(["secret-key", "enc.pem", "--passphrase-file", "pw.txt", "--out", "enc.sk"])
+    s.equal(s.read("enc.sk"), seed + bytes.fromhex(dev.public_key), "an encrypted key gives the same secret key")
     s.write("loose.pem", pem_of_seed(seed))
     os.chmod(s.path("loose.pem"), 0o644)
     rc, out, err = s.run("secret-key", "loose.pem", "--out", "loose.sk")

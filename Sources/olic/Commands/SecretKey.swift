@@ -36,11 +36,16 @@ struct SecretKey: ParsableCommand {
 
   @Flag var format: Format = .raw
 
+  @Option(help: ArgumentHelp(
+    "A file whose first line is the passphrase of an encrypted KEY (else $OLIC_PASSPHRASE_FILE, else a prompt on a terminal).",
+    valueName: "FILE"))
+  var passphraseFile: String?
+
   @Option(help: ArgumentHelp("Where to write the secret key (mode 0600; never overwritten).", valueName: "FILE"))
   var out: String
 
   func run() throws {
-    let material = try KeyFile.loadPrivate(key, what: "KEY", policy: .standard())
+    let material = try KeyFile.loadPrivate(key, what: "KEY", policy: .standard(passphraseFile: passphraseFile))
     guard let wiped = material.signingSecret(), wiped.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
     var secret = Array(wiped.bytes)
     guard !FileExists.at(out) else { throw Failure("--out: '\(printable(out))' already exists, not overwritten") }
