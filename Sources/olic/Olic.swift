@@ -44,5 +44,6 @@ struct Olic: ParsableCommand {
       """,
     subcommands: [
       Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+      LedgerCommand.self,
     ])
 }

@@ -180,7 +180,7 @@ def test_help(s):
     rc, out, err = s.run("frobnicate")
     s.equal((rc, out), (2, ""), "an unknown subcommand is a usage error")
     s.equal(err, "olic: unknown subcommand 'frobnicate' for 'olic'; the subcommands are keygen, pubkey, "
-            "secret-key, issue, inspect, verify, verify-request, batch\n", "an unknown subcommand is named in one line")
+            "secret-key, issue, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
     s.usage(["issue"], "Missing expected argument")
 
 
@@ -555,10 +555,12 @@ def test_request_flow(s, device_binary, trusted):
     s.equal(dev.state(), "last_license_id=5 remaining=1500 request_sequence=1", "device state after the bound license")
 
     # A bound license answers one request only: after a newer request it is refused.
-    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev.req", "--allowance", "1", "--out", "stale.olic"])
+    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev.req", "--registry", "registry.csv", "--allowance", "1",
+          "--out", "stale.olic"])
     s.equal(dev.request(s.path("dev2.req")), "OLIC_OK", "second request")
     s.equal(dev.install(s.path("stale.olic")), "OLIC_ERR_REPLAY", "the old answer is a replay now")
-    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev2.req", "--allowance", "1", "--out", "b2.olic"])
+    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev2.req", "--trust-request-key", "--allowance", "1",
+          "--out", "b2.olic"])
     s.equal(dev.install(s.path("b2.olic")), "OLIC_OK", "the answer to the second request installs")
 
     s.current = "request bad input"
@@ -574,13 +576,13 @@ def test_request_flow(s, device_binary, trusted):
                 "not hex")
     s.bad_input(from_req + ["dev.req", "--registry", "missing.csv"], ["--registry", "missing.csv"], "cannot open")
     s.write("short.req", req[:100])
-    s.bad_input(from_req + ["short.req"], ["--from-request short.req"], "truncated request, 100 bytes of 184")
+    s.bad_input(from_req + ["short.req", "--trust-request-key"], ["--from-request short.req"], "truncated request, 100 bytes of 184")
     tampered = bytearray(req)
     tampered[80] ^= 0xFF  # remaining: the report no longer matches the device's signature
     s.write("tampered.req", bytes(tampered))
-    s.bad_input(from_req + ["tampered.req"], ["--from-request tampered.req"],
+    s.bad_input(from_req + ["tampered.req", "--trust-request-key"], ["--from-request tampered.req"],
                 "OLIC_ERR_SIGNATURE: the device's signature does not verify")
-    s.bad_input(from_req + ["missing.req"], ["--from-request", "missing.req"], "cannot open")
+    s.bad_input(from_req + ["missing.req", "--trust-request-key"], ["--from-request", "missing.req"], "cannot open")
     s.check(not os.path.exists(s.path("r.olic")), "refused requests produced no license")
 
     s.current = "verify-request"

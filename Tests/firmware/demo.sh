@@ -148,10 +148,16 @@ same "the device id from olic pubkey --device-id" "$DEVICE_ID" "$CHIP_ID"
 sh 0 "$(cmd printf "'device_id,public_key\\n%s,%s\\n'" '"$DEVICE_ID"' \
   '"$('"$OLIC" pubkey "$D/device.pem"')"' '>' "$D/registry.csv")"
 sh 0 "$(cmd cat "$D/registry.csv")"
+note "The regulator keeps its record in a ledger (one SQLite file): every device, every" \
+     "request, every license and every refusal, hash-chained. It imports the registry:"
+sh 0 "$(cmd "$OLIC" ledger init "$D/regulator.db")"
+sh 0 "$(cmd "$OLIC" ledger import "$D/regulator.db" --registry "$D/registry.csv")"
 
 say "3. The regulator issues license 1: 5000 compute units for this chip only"
-sh 0 "$(cmd "$OLIC" issue --key "$D/regulator.pem" --device '"$DEVICE_ID"' --license-id 1 \
-  --allowance 5000 --out "$D/mailbox/license-1.olic")"
+note "Through the ledger, which picks license_id 1 and records the license before the" \
+     "file is written."
+sh 0 "$(cmd "$OLIC" issue --ledger "$D/regulator.db" --key "$D/regulator.pem" \
+  --device '"$DEVICE_ID"' --allowance 5000 --out "$D/mailbox/license-1.olic")"
 
 say "4. The chip boots, installs license 1 and runs a job of 8000 units"
 note "The meter reserves 1000 units at a time: each reservation is written to NVM" \
@@ -165,11 +171,19 @@ saw "request_sequence=1 status=OLIC_OK"
 say "5. The owner carries request.olic to the regulator, offline"
 note "The request is a signed usage report: last license, allowance left, all consumed," \
      "and a sequence number the renewal must answer, so a renewal cannot be reused." \
-     "The regulator checks the signature, and that the signing key is the one" \
-     "registered for this device id, then issues license 2 bound to that request."
+     "The regulator's ledger checks the signature and that the signing key is the one" \
+     "registered for this device id, records the report, looks for anomalies (a rolled-" \
+     "back counter, allowance from nowhere...), then issues license 2 bound to that request."
 sh 0 "$(cmd "$OLIC" inspect "$D/mailbox/request.olic")"
-sh 0 "$(cmd "$OLIC" issue --key "$D/regulator.pem" --from-request "$D/mailbox/request.olic" \
-  --registry "$D/registry.csv" --allowance 10000 --out "$D/mailbox/license-2.olic")"
+sh 0 "$(cmd "$OLIC" issue --ledger "$D/regulator.db" --key "$D/regulator.pem" \
+  --from-request "$D/mailbox/request.olic" --allowance 10000 --out "$D/mailbox/license-2.olic")"
+note "Asked again, the ledger gives back the very same license, and signs nothing new:"
+sh 0 "$(cmd "$OLIC" issue --ledger "$D/regulator.db" --key "$D/regulator.pem" \
+  --from-request "$D/mailbox/request.olic" --allowance 10000 --out "$D/again.olic")"
+sh 0 "$(cmd cmp "$D/again.olic" "$D/mailbox/license-2.olic")"
+note "What the regulator now holds for this chip, and the hash chain over all of it:"
+sh 0 "$(cmd "$OLIC" ledger show "$D/regulator.db" --device '"$DEVICE_ID"')"
+sh 0 "$(cmd "$OLIC" ledger verify "$D/regulator.db")"
 
 say "6. The chip installs the renewal and finishes the job"
 note "Old licenses in the mailbox are refused as replays: the chip keeps the highest" \
@@ -189,8 +203,8 @@ sh 0 "$(cmd rm "$D/attack/replay.olic")"
 note "b) Tampering: a genuine license 3 for 1000 units, then one byte edited. allowance" \
      "is the little-endian u64 at bytes 56-63, so writing 0x01 over byte 63, its top" \
      "byte, asks for 2^56 more units. The signature no longer matches."
-sh 0 "$(cmd "$OLIC" issue --key "$D/regulator.pem" --device '"$DEVICE_ID"' --license-id 3 \
-  --allowance 1000 --out "$D/attack/tampered.olic")"
+sh 0 "$(cmd "$OLIC" issue --ledger "$D/regulator.db" --key "$D/regulator.pem" \
+  --device '"$DEVICE_ID"' --allowance 1000 --out "$D/attack/tampered.olic")"
 sh 0 "$(cmd printf "'\\001'" '|' dd of="$D/attack/tampered.olic" bs=1 seek=63 conv=notrunc status=none)"
 sh 1 "$(cmd "$OLIC" inspect "$D/attack/tampered.olic" --trusted-key "$D/regulator.pub.pem")"
 chip 0 --mailbox "$D/attack"

@@ -23,13 +23,43 @@ struct Batch: ParsableCommand {
       one rename), so a failed run leaves no license files behind; existing files of the \
       same name are replaced. A progress bar is drawn on stderr when it is a terminal.
 
-      Example: olic batch --key reg.pem --devices fleet.csv --out-dir licenses
+      With --requests DIR instead of --devices, every *.olic request in DIR is answered \
+      with --allowance units: through the ledger with --ledger DB (each request checked, \
+      recorded and refused on an anomaly exactly as `olic issue --ledger` does, in \
+      transactions of many rows; refusals are listed on stderr and the exit status is 1 if \
+      any), or against --registry CSV, or with --trust-request-key. The license for a \
+      request goes to DIR/<device_id>.olic; a device with several requests in DIR gets the \
+      one with the highest request_sequence answered. --min-firmware and --not-before/--not-after \
+      apply to every one of these licenses. A license file is written only after the ledger \
+      holds it.
+
+      SIGINT or SIGTERM stops the batch and removes its staging directory; a staging \
+      directory left by a killed batch is removed by the next batch into the same DIR.
+
+      Examples:
+        olic batch --key reg.pem --devices fleet.csv --out-dir licenses
+        olic batch --ledger reg.db --key reg.pem --requests inbox --allowance 10000 --out-dir licenses
       """)
 
   @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("CSV: device_id,license_id,allowance[,min_firmware] with a header line.", valueName: "CSV"))
-  var devices: String
+  var devices: String?
+
+  @Option(help: ArgumentHelp("A directory of device requests (*.olic) to answer, instead of --devices.", valueName: "DIR"))
+  var requests: String?
+
+  @Option(help: ArgumentHelp("The regulator's ledger: check and record every answer (olic help ledger).", valueName: "DB"))
+  var ledger: String?
+
+  @Option(help: ArgumentHelp("With --requests: CSV of device_id,public_key rows to check each request's key against.", valueName: "CSV"))
+  var registry: String?
+
+  @Flag(help: "With --requests and no --ledger or --registry: trust whatever key signed each request.")
+  var trustRequestKey = false
+
+  @Option(help: ArgumentHelp("With --requests: compute units each license grants, >= 1.", valueName: "N"))
+  var allowance: String?
 
   @Option(help: ArgumentHelp("Directory for the licenses; created if missing.", valueName: "DIR"))
   var outDir: String
@@ -37,7 +67,9 @@ struct Batch: ParsableCommand {
   @Option(help: ArgumentHelp("Signing threads (default: one per processor).", valueName: "N"))
   var jobs: String?
 
-  @Option(help: ArgumentHelp("min_firmware_version for rows that give none (default 0).", valueName: "N"))
+  @Option(help: ArgumentHelp(
+    "min_firmware_version: of every license with --requests; with --devices, of rows that give none (default 0).",
+    valueName: "N"))
   var minFirmware: String?
 
   @Option(help: ArgumentHelp("Start of every license's installation window (Unix seconds or RFC 3339).", valueName: "T"))
@@ -53,9 +85,20 @@ struct Batch: ParsableCommand {
     if (notBefore == nil) != (notAfter == nil) {
       throw ValidationError("--not-before and --not-after go together: VALIDITY holds both ends")
     }
+    try LedgerOptions.validate(
+      fromRequest: requests, ledger: ledger, registry: registry, trustRequestKey: trustRequestKey, option: "--requests")
+    try RequestBatch.validate(devices: devices, requests: requests, ledger: ledger, allowance: allowance)
   }
 
   func run() throws {
+    Interruption.install()
+    if let requests {
+      return try RequestBatch(
+        keySource: keySource, requests: requests, outDir: outDir, ledger: ledger, registry: registry, allowance: allowance ?? "",
+        minFirmware: minFirmware, validity: try Validity.parse(notBefore: notBefore, notAfter: notAfter), jobs: jobs
+      ).run()
+    }
+    guard let devices else { throw ValidationError("Missing --devices (or --requests)") }
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
       ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let defaults = BatchDefaults(
@@ -69,6 +112,8 @@ struct Batch: ParsableCommand {
     do throws(Failure) {
       try BatchSigner(rows: rows, names: names, key: signer, devicesPath: devices, output: output)
         .run(threads: max(1, min(threads, rows.count, signer.workers)))
+      TestHook.point("before-place")
+      if Interruption.requested { throw Interruption.failure }
       try output.commit(names: names)
     } catch {
       output.discard(names: names)

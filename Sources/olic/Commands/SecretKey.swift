@@ -45,9 +45,13 @@ struct SecretKey: ParsableCommand {
   var out: String
 
   func run() throws {
-    let material = try KeyFile.loadPrivate(key, what: "KEY", policy: .standard(passphraseFile: passphraseFile))
-    guard let wiped = material.signingSecret(), wiped.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
-    var secret = Array(wiped.bytes)
+    // A device key is plaintext at the provisioning station; it is refused, as
+    // every private key file is, when group or others may read it.
+    var policy = KeyFilePolicy.standard(passphraseFile: passphraseFile)
+    policy.insecureHint = "chmod 600 it"
+    let material = try KeyFile.loadPrivate(key, what: "KEY", policy: policy)
+    guard let sealed = material.signingSecret(), sealed.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
+    var secret = Array(sealed.bytes)
     guard !FileExists.at(out) else { throw Failure("--out: '\(printable(out))' already exists, not overwritten") }
     var bytes: [UInt8]
     switch format {

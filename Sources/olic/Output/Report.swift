@@ -51,7 +51,7 @@ enum Report {
     }
   }
 
-  private static func object(_ fields: [Field]) -> JSONObject {
+  static func object(_ fields: [Field]) -> JSONObject {
     var o = JSONObject()
     for field in fields {
       switch field.value {

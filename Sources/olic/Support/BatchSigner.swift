@@ -39,6 +39,11 @@ struct BatchSigner: Sendable {
         guard start < rows.count else { return }
         for index in start..<min(start + Self.chunk, rows.count) {
           guard !shared.failed.load(ordering: .relaxed) else { return }
+          if Interruption.requested {
+            shared.failure.withLock { if $0 == nil { $0 = Interruption.failure } }
+            shared.failed.store(true, ordering: .relaxed)
+            return
+          }
           do throws(Failure) {
             try sign(index, worker: worker)
           } catch {
