@@ -50,7 +50,7 @@ struct SecretKey: ParsableCommand {
     var policy = KeyFilePolicy.standard(passphraseFile: passphraseFile)
     policy.insecureHint = "chmod 600 it"
     let material = try KeyFile.loadPrivate(key, what: "KEY", policy: policy)
-    guard let sealed = material.signingSecret(), sealed.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
+    guard let sealed = material.secret, sealed.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
     var secret = Array(sealed.bytes)
     guard !FileExists.at(out) else { throw Failure("--out: '\(printable(out))' already exists, not overwritten") }
     var bytes: [UInt8]
