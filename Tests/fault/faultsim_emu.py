@@ -349,7 +349,25 @@ class Machine:
         ctx = bytes(uc.mem_read(*self.ctx_range))
         status = uc.reg_read(REGS[10]) & 0xffffffff if kind == "returned" else None
         output = self.read_u64(self.output_addr) if kind == "returned" else 0
-        return Outcome(kind, status, nvm != self.nvm_before, ctx != self.ctx_before, output, detail)
+        return Outcome(kind, status, nvm != self.nvm_before, context_changed(self.ctx_before, ctx),
+                       output, detail)
+
+
+# olic.h: ready_ is the context's first field; olic_init stores this there
+# ("OLIC_RDY") and nothing else makes a context usable.
+READY_MAGIC = 0x5944_525F_4349_4C4F
+
+
+def context_changed(before, after):
+    """Whether the context changed in a way that matters. Making it unusable
+    (ready_ set to anything but the ready magic, every other byte unchanged) is
+    failing closed, what a detected fault must do (issue 15, item 2), not a
+    state change an attacker gains from."""
+    if before == after:
+        return False
+    if before[8:] == after[8:] and int.from_bytes(after[:8], "little") != READY_MAGIC:
+        return False
+    return True
 
 
 def diff_spans(base, before, after):
