@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "machine.h"
 #include "report.h"
+#include "ring.h"
 #include "scaling.h"
 #include "sizes.h"
 #include "stack.h"
@@ -68,6 +69,7 @@ int main(int argc, char **argv) {
   if (bench_timing(&r.timing)) { fprintf(stderr, "bench: timing fixtures failed\n"); return 2; }
   fprintf(stderr, "bench: scaling with license size and trusted keys...\n");
   if (bench_scaling(&r.scaling)) { fprintf(stderr, "bench: scaling fixtures failed\n"); return 2; }
+  if (bench_ring(&r.ring)) { fprintf(stderr, "bench: ring fixtures failed\n"); return 2; }
   fprintf(stderr, "bench: stack high-water marks...\n");
   if (bench_stack(&r.stack)) { fprintf(stderr, "bench: stack fixtures failed\n"); return 2; }
   bench_text_bytes(archive, &r.sizes);

@@ -249,7 +249,7 @@ static bool wait_for_license(void) {
 }
 
 static void boot(void) {
-  nvm_open_result r = nvm_open(&dev.nvm, dev.opt.nvm_path, dev.opt.provision);
+  nvm_open_result r = nvm_open(&dev.nvm, dev.opt.nvm_path, dev.opt.nvm_size, dev.opt.provision);
   if (r == NVM_FAILED) finish(EXIT_NO_STATE, "no-state");
   if (r == NVM_MISSING) {
     fprintf(stderr, "mock-firmware: --nvm %s: missing or empty; the device has no state "
