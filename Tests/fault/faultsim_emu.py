@@ -55,17 +55,22 @@ class HarnessError(Exception):
     pass
 
 
+# ready_ (the context's first field) of a context the core poisoned after a
+# detected fault: "OLIC_FLT" (contextPoisonedMagic, Sources/OfflineLicensing).
+POISONED_READY = (0x544C465F4349_4C4F).to_bytes(8, "little")
+
 class Outcome:
-    __slots__ = ("kind", "status", "nvm_changed", "ctx_changed", "output", "detail")
+    __slots__ = ("kind", "status", "nvm_changed", "ctx_changed", "output", "detail", "ctx_poisoned_only")
 
     def __init__(self, kind, status=None, nvm_changed=False, ctx_changed=False, output=0,
-                 detail=""):
+                 detail="", ctx_poisoned_only=False):
         self.kind = kind          # "returned", "crash" or "hang"
         self.status = status
         self.nvm_changed = nvm_changed
         self.ctx_changed = ctx_changed
         self.output = output
         self.detail = detail
+        self.ctx_poisoned_only = ctx_poisoned_only
 
     def verdict(self, fault_status):
         """success / detected / refused / crash / hang (docs/fault-injection.md).
@@ -75,7 +80,11 @@ class Outcome:
             return "success"
         if self.kind != "returned":
             return self.kind
-        if self.status == 0 or self.ctx_changed or self.output > 0:
+        # OLIC_ERR_FAULT must make the context unusable (docs/fault-hardening.md):
+        # the core writes its poison value over ready_, and only there. That
+        # change is the detection itself; any other change of the context is not.
+        fail_closed = self.status == fault_status and self.ctx_poisoned_only
+        if self.status == 0 or (self.ctx_changed and not fail_closed) or self.output > 0:
             return "success"
         if self.status == fault_status:
             return "detected"
@@ -349,25 +358,9 @@ class Machine:
         ctx = bytes(uc.mem_read(*self.ctx_range))
         status = uc.reg_read(REGS[10]) & 0xffffffff if kind == "returned" else None
         output = self.read_u64(self.output_addr) if kind == "returned" else 0
-        return Outcome(kind, status, nvm != self.nvm_before, context_changed(self.ctx_before, ctx),
-                       output, detail)
-
-
-# olic.h: ready_ is the context's first field; olic_init stores this there
-# ("OLIC_RDY") and nothing else makes a context usable.
-READY_MAGIC = 0x5944_525F_4349_4C4F
-
-
-def context_changed(before, after):
-    """Whether the context changed in a way that matters. Making it unusable
-    (ready_ set to anything but the ready magic, every other byte unchanged) is
-    failing closed, what a detected fault must do (issue 15, item 2), not a
-    state change an attacker gains from."""
-    if before == after:
-        return False
-    if before[8:] == after[8:] and int.from_bytes(after[:8], "little") != READY_MAGIC:
-        return False
-    return True
+        poisoned_only = ctx[:8] == POISONED_READY and ctx[8:] == self.ctx_before[8:]
+        return Outcome(kind, status, nvm != self.nvm_before, ctx != self.ctx_before, output, detail,
+                       poisoned_only)
 
 
 def diff_spans(base, before, after):
