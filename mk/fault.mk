@@ -24,7 +24,6 @@ FAULT_SIM := $(FAULT_PYTHON) Tests/fault/faultsim.py
 FAULT_JOBS ?= 2
 FAULT_BAREMETAL := nvm randombytes stack_protector uart exit
 FAULT_OBJECTS := $(patsubst %,$(FAULT_DIR)/obj/%.o,$(FAULT_BAREMETAL) start harness blobs)
-FAULT_SOURCES := Tests/fault/faultsim.py $(wildcard Tests/fault/faultsim_*.py)
 
 .PHONY: fault test-fault fault-deps
 

@@ -160,8 +160,13 @@ def main():
 
     parts = max(1, args.jobs) * 3  # smaller tasks keep both workers busy to the end
     tasks = [(s, p, parts, args.campaign, fault_status) for s in chosen for p in range(parts)]
+    results = []
     with multiprocessing.get_context("fork").Pool(max(1, args.jobs)) as pool:
-        results = pool.map(work, tasks, chunksize=1)
+        for r in pool.imap_unordered(work, tasks, chunksize=1):
+            results.append(r)
+            print("  [%d/%d] %s: %d faults in %.1f s" % (
+                len(results), len(tasks), table[r["scenario"]][0],
+                sum(c["tried"] for c in r["counts"].values()), r["seconds"]), flush=True)
 
     report = {
         "campaign": args.campaign,

@@ -16,6 +16,12 @@ import random
 GENERAL_BITS = (0, 31, 63)      # lowest, middle and top bit of any other destination
 DECISION_BITS = tuple(range(64))  # every bit of a value a decision rests on
 DOUBLE_NEAR = 32                 # the near half of the double sample: second skip within this
+# The tail's verdict code. Its decisions get every bit flipped; the decisions
+# inside the point encoding (ge25519_tobytes, the field inversion's loop
+# counters) get GENERAL_BITS: they can only make rcheck wrong or the loop end
+# early or late, and all 64 bits of them would be half the campaign.
+TAIL_VERDICT = {"_crypto_sign_ed25519_verify_detached", "crypto_sign_ed25519_verify_detached",
+                "crypto_sign_verify_detached", "crypto_verify_32", "sodium_memcmp"}
 
 
 def faultable(image, trace):
@@ -62,7 +68,8 @@ def single_faults(image, trace, olic, tail, campaign):
             out.append((g, ("branch",)))
         if ins.rd is not None:
             if full:
-                bits = DECISION_BITS if ins.is_decision else GENERAL_BITS
+                verdict = g not in tail_set or ins.symbol in TAIL_VERDICT
+                bits = DECISION_BITS if ins.is_decision and verdict else GENERAL_BITS
             elif g in tail_set:
                 bits = GENERAL_BITS if ins.is_decision else ()
             else:
