@@ -19,8 +19,8 @@ struct LedgerCommand: ParsableCommand {
       docs/ledger.md says what each suggests to an investigator):
         unregistered_device  the device is not in the ledger
         key_mismatch         signed by a key other than the registered one: a forgery
-        sequence_regressed   request_sequence below the latest recorded: an old request
-        sequence_reused      a recorded sequence with other bytes: a clone or an NVM rollback
+        sequence_regressed   below the latest request_sequence recorded: a replay
+        sequence_reused      a recorded sequence, other bytes: clone or NVM rollback
         consumed_regressed   consumed_total below an earlier report's
         firmware_regressed   firmware_version below an earlier report's: a downgrade
         unknown_license      last_license_id above every id the ledger issued
