@@ -14,7 +14,7 @@
    seed's key (the key it carries is this seed's, so only a registry catches it).
 
    The device key is the Ed25519 key of SEED; device_id = BLAKE2b-256(public key),
-   the spec's reference derivation. Each command prints one line: a status name,
+   as olic derives it (olic pubkey --device-id). Each command prints one line: a status name,
    or the ids/state. Exit 0 when the command ran (whatever the status), 2 on
    usage or file errors, so the tests read verdicts from stdout. */
 #include <olic.h>

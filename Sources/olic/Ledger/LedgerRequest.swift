@@ -21,7 +21,7 @@ struct LedgerRequest: @unchecked Sendable {
     var request = olic_request()
     let status = olic_verify_request(blob, blob.count, &request)
     guard status == OLIC_OK else {
-      return .failure(Failure("\(name): \(RequestProblem.describe(status, size: blob.count))"))
+      return .failure(Failure("\(name): \(RequestProblem.describe(status, blob: blob))"))
     }
     return .success(LedgerRequest(blob: blob, fields: request, sha256: sha256Of(blob), name: name))
   }

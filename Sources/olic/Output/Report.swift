@@ -1,5 +1,5 @@
 /// What `inspect` shows, as ordered fields rendered either as `key: value` lines
-/// or as one JSON object. Keys are the spec's field names.
+/// or as one JSON object. Keys are the wire field names of docs/format.md.
 struct Field {
   let key: String
   let value: Value

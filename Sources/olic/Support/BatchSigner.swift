@@ -63,7 +63,8 @@ struct BatchSigner: Sendable {
   private func sign(_ index: Int, worker: Int) throws(Failure) {
     let row = rows[index]
     let fields = licenseFields(
-      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
+      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware,
+      validity: row.validity)
     let blob = try key.license(fields, extra: [], worker: worker) {
       Failure("--devices \(printable(devicesPath)):\(row.line): cannot encode the license: \(statusName($0))")
     }

@@ -18,18 +18,18 @@ struct RequestBatch {
   let registry: String?
   let allowance: String
   let minFirmware: String?
+  let validity: (notBefore: UInt64, notAfter: UInt64)?
   let jobs: String?
 
   /// Rows per transaction: a flush per chunk, and a SIGINT is seen within one.
   static let chunk = 1000
 
-  static func validate(devices: String?, requests: String?, ledger: String?, allowance: String?, minFirmware: String?) throws {
+  static func validate(devices: String?, requests: String?, ledger: String?, allowance: String?) throws {
     if devices != nil, requests != nil { throw ValidationError("--devices and --requests: give one") }
     if devices == nil, requests == nil { throw ValidationError("Missing --devices (or --requests)") }
     if requests == nil {
       if ledger != nil { throw ValidationError("--ledger goes with --requests (a --devices CSV chooses its own license ids)") }
       if allowance != nil { throw ValidationError("--allowance is used only with --requests (a --devices CSV has an allowance column)") }
-      if minFirmware != nil { throw ValidationError("--min-firmware is used only with --requests (a --devices CSV has a min_firmware column)") }
     } else if allowance == nil {
       throw ValidationError("Missing --allowance (with --requests)")
     }
@@ -41,7 +41,7 @@ struct RequestBatch {
     let threads = try jobs.map { (t) throws(Failure) in Int(try Numbers.parse(t, what: "--jobs", min: 1, max: 256)) }
       ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let signer = try RegulatorSigner.load(keySource, workers: threads)
-    let terms = LicenseTerms(allowance: units, minFirmware: floor, validity: nil, extra: [])
+    let terms = LicenseTerms(allowance: units, minFirmware: floor, validity: validity, extra: [])
     let known = try registry.map { (path) throws(Failure) in try Registry.load(path) }
     let db = try ledger.map { (path) throws(Failure) in try LedgerSchema.open(path, what: "--ledger") }
 
