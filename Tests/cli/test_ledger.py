@@ -379,6 +379,11 @@ def test_batch(s, L):
                          "--out-dir", "offrecord")
     s.equal((rc, out), (1, "wrote 11 licenses to offrecord; refused 3\n"), f"batch --registry ({err!r})")
     s.check("is not in the registry" in err, "the registry refuses the unregistered device")
+    rc, out, err = s.run("batch", "--trust-request-key", "--key", "reg.pem", "--requests", "inbox", "--allowance", "5",
+                         "--out-dir", "trusted")
+    s.equal((rc, out), (1, "wrote 12 licenses to trusted; refused 2\n"),
+            f"batch --trust-request-key answers the unregistered device too ({err!r})")
+    s.equal(L.sql("b.db", "SELECT count(*) FROM licenses"), "11\n", "nothing off the record reached the ledger")
     s.ok(["ledger", "verify", "b.db"])
 
 
