@@ -511,6 +511,15 @@ def test_pkcs11(k, conf):
     # Percent-encoding in the URI (RFC 7512): %2D is '-'.
     k.ok(["pubkey", f"pkcs11:token=olic%2Dtest;object=regulator%2D1", *m], stdout=pub_hex + "\n",
          what="a percent-encoded URI")
+    # The module from the URI's module-path query attribute.
+    k.ok(["pubkey", f"{uri}?module-path={k.module}"], stdout=pub_hex + "\n", what="module-path in the URI")
+    # A key made with id= is found by its CKA_ID alone, and its label is not reused.
+    out = k.ok(["keygen", "--pkcs11", f"pkcs11:token={TOKEN};object=by-id;id=%01%02", *m, *pin, "--out", "byid"])
+    byid_hex = k.pubkey("byid.pub.pem")
+    k.ok(["pubkey", f"pkcs11:token={TOKEN};id=%01%02", *m], stdout=byid_hex + "\n", what="a key selected by id")
+    k.issue(["--key", f"pkcs11:token={TOKEN};id=%01%02", *m, *pin], d, 5, "byid.olic")
+    k.judged("byid.pub.pem", byid_hex, d, "byid.olic", "a license signed by a key selected by id")
+    k.bad(["pubkey", f"pkcs11:token={TOKEN};object=by-id;id=%09", *m], ["KEY"], "no Ed25519 public key 'by-id' with id 09")
 
     s.current = "pkcs11 prompt"
     rc, out = k.on_terminal([*issue[:-1], "prompted.olic", "--key", uri, *m], [PIN])
