@@ -18,6 +18,9 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
     // The CLI's key custody: libcrypto for key files, p11-kit's header for PKCS#11.
     .systemLibrary(
@@ -27,7 +30,7 @@ let package = Package(
     .executableTarget(
       name: "olic",
       dependencies: [
-        "OfflineLicensing", "COlic", "CCrypto", "CPKCS11",
+        "OfflineLicensing", "COlic", "CCrypto", "CPKCS11", "CSodium", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

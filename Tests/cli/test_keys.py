@@ -213,7 +213,7 @@ def test_encrypted_files(k):
     k.bad(["pubkey", "pbkdf2.pem", "--passphrase-file", "missing.txt"], ["--passphrase-file", "missing.txt"],
           "cannot open")
     # Never from argv: there is no option that takes the passphrase itself.
-    k.usage(["pubkey", "pbkdf2.pem", "--passphrase", "correct horse"], "Unknown option '--passphrase'")
+    k.usage(["pubkey", "pbkdf2.pem", "--passphrase", "correct horse"], "olic: unknown option '--passphrase' for 'olic pubkey'")
     # An encrypted key may be readable by others: it is the ciphertext.
     os.chmod(s.path("pbkdf2.pem"), 0o644)
     k.ok(["pubkey", "pbkdf2.pem", "--passphrase-file", "pass.txt"], stdout=plain_hex + "\n",

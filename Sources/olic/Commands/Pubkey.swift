@@ -3,25 +3,30 @@ import OfflineLicensing
 
 struct Pubkey: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Print the public key of KEY: as hex, as a C initializer, or as its key_id.",
+    abstract: "Print the public key of KEY: as hex, as a C initializer, its key_id or its device_id.",
     discussion: """
       KEY may be the private (PKCS#8, plain or encrypted) or the public (SPKI) PEM file, or a \
       PKCS#11 URI, whose public key (CKA_EC_POINT) is read from the token. --c-array prints a \
       brace-enclosed initializer of the 32 key bytes, for one row of a firmware's \
       trusted-key table (olic_config.trusted_keys). --key-id prints the first 8 bytes of \
-      BLAKE2b-256 of the key, the id a license names its signer by.
+      BLAKE2b-256 of the key, the id a license names its signer by; it is not a device id. \
+      --device-id prints all 32 bytes of BLAKE2b-256 of the key: the device_id of a device \
+      whose key this is, which the regulator's registry (device_id,public_key) and \
+      `olic issue --device` take. For the device's secret key in the form firmware \
+      provisioning needs, see `olic secret-key`.
 
       Example: olic pubkey reg.pub.pem --c-array
       """)
 
   enum Format: EnumerableFlag {
-    case hex, cArray, keyId
+    case hex, cArray, keyId, deviceId
 
     static func help(for value: Format) -> ArgumentHelp? {
       switch value {
       case .hex: return "The 32 bytes as 64 hex digits (the default)."
       case .cArray: return "A C initializer for a trusted-key table."
-      case .keyId: return "The key_id, 16 hex digits."
+      case .keyId: return "The key_id, 16 hex digits (a signer's id, not a device id)."
+      case .deviceId: return "The device_id of a device with this key: BLAKE2b-256, 64 hex digits."
       }
     }
   }
@@ -41,6 +46,9 @@ struct Pubkey: ParsableCommand {
       Console.out(Hex.encode(publicKey))
     case .keyId:
       Console.out(Hex.encode(keyId))
+    case .deviceId:
+      guard let deviceId = HostCrypto.blake2b256(publicKey) else { throw Failure("KEY: cannot hash the key") }
+      Console.out(Hex.encode(deviceId))
     case .cArray:
       var lines = ["{ /* Ed25519 public key, key_id \(Hex.encode(keyId)) */"]
       for row in stride(from: 0, to: publicKey.count, by: 8) {

@@ -39,6 +39,11 @@ struct BatchSigner: Sendable {
         guard start < rows.count else { return }
         for index in start..<min(start + Self.chunk, rows.count) {
           guard !shared.failed.load(ordering: .relaxed) else { return }
+          if Interruption.requested {
+            shared.failure.withLock { if $0 == nil { $0 = Interruption.failure } }
+            shared.failed.store(true, ordering: .relaxed)
+            return
+          }
           do throws(Failure) {
             try sign(index, worker: worker)
           } catch {
@@ -58,7 +63,8 @@ struct BatchSigner: Sendable {
   private func sign(_ index: Int, worker: Int) throws(Failure) {
     let row = rows[index]
     let fields = licenseFields(
-      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
+      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware,
+      validity: row.validity)
     let blob = try key.license(fields, extra: [], worker: worker) {
       Failure("--devices \(printable(devicesPath)):\(row.line): cannot encode the license: \(statusName($0))")
     }
