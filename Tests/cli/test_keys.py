@@ -473,6 +473,16 @@ def test_pkcs11(k, conf):
             [s.read(f"tok-fleet-4/{device_id(1000 + i)}.olic") for i in range(rows)],
             "one session or four: the same bytes (Ed25519 is deterministic)")
 
+    s.current = "pkcs11 ledger checkpoint"
+    k.ok(["ledger", "init", "tok.db"])
+    out = k.ok(["ledger", "checkpoint", "tok.db", "--key", uri, *m, *pin, "--out", "tok.ckpt"])
+    s.check(out.startswith("wrote tok.ckpt: checkpoint at event 0") and out.rstrip().endswith(f"key_id {key_id}"),
+            f"ledger checkpoint signed in the token: {out!r}")
+    k.ok(["ledger", "verify", "tok.db", "--checkpoint", "tok.ckpt", "--trusted-key", "tok.pub.pem"])
+    k.bad(["ledger", "checkpoint", "tok.db", "--key", uri, *m, "--pin-file", "bad-pin.txt", "--out", "bad.ckpt"],
+          ["--key", uri], "refused the PIN")
+    s.check(not os.path.exists(s.path("bad.ckpt")), "a refused PIN writes no checkpoint")
+
     s.current = "pkcs11 errors"
     issue = ["issue", "--device", d, "--license-id", "9", "--allowance", "1", "--out", "never.olic"]
     # A wrong PIN, from each source.
