@@ -11,9 +11,6 @@ final class KeyMaterial: @unchecked Sendable {
   /// public key file. libsodium signs with it, at about twice libcrypto's rate.
   let secret: SecretBytes?
 
-  /// The secret key, for a command that hands it on (secret-key); nil for a public key.
-  func signingSecret() -> SecretBytes? { secret }
-
   init(publicKey: [UInt8], secret: SecretBytes?) {
     self.publicKey = publicKey
     self.secret = secret
