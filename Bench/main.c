@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "batch.h"
+#include "ledger_batch.h"
 #include "machine.h"
 #include "report.h"
 #include "ring.h"
@@ -77,6 +78,8 @@ int main(int argc, char **argv) {
   if (CPU_COUNT(&all_cpus) > 0) (void)sched_setaffinity(0, sizeof all_cpus, &all_cpus);
   fprintf(stderr, "bench: olic batch against bare signing...\n");
   bench_batch(olic, workdir, batch_out_parent(workdir), &r.batch);
+  fprintf(stderr, "bench: olic batch --ledger against olic batch --registry...\n");
+  bench_ledger_batch(olic, workdir, batch_out_parent(workdir), &r.ledger_batch);
 
   bench_machine_load_end(&machine);
 

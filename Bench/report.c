@@ -56,7 +56,7 @@ static const char *verdict_word(verdict v) {
   return v == VERDICT_PASS ? "pass" : v == VERDICT_FAIL ? "FAIL" : v == VERDICT_PENDING ? "pending" : "report";
 }
 
-enum { METRICS = 11 };
+enum { METRICS = 12 };
 
 static void build_metrics(const bench_results *r, metric m[METRICS]) {
   const timing_results *t = &r->timing;
@@ -86,6 +86,8 @@ static void build_metrics(const bench_results *r, metric m[METRICS]) {
     {"stack_bytes", true, (double)peak, "%.0f", BUDGET_MAX, 8192, NULL, true, s->overflow},
     {"batch_over_sign", r->batch.measured, r->batch.ratio, "%.4f", BUDGET_MIN, 0.8,
      r->batch.measured ? NULL : r->batch.note, r->batch.failed, false},
+    {"ledger_batch_over_batch", r->ledger_batch.measured, r->ledger_batch.ratio, "%.4f", BUDGET_MIN, 0.5,
+     r->ledger_batch.measured ? NULL : r->ledger_batch.note, r->ledger_batch.failed, false},
     /* max_writes_per_byte_per_million_commits over ceil(1e6 / slots), worst size. */
     {"wear_over_ideal", true, wear, "%.4f", BUDGET_MAX, 1.0, NULL, true, false},
   };
@@ -176,6 +178,12 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
   if (b->measured)
     fprintf(f, ", \"batch_s\": %.4f, \"sign_s\": %.4f, \"batch_per_s\": %.1f, \"sign_per_s\": %.1f",
             b->batch_s, b->sign_s, b->batch_per_s, b->sign_per_s);
+  fputs("},\n", f);
+  const ledger_batch_results *lb = &r->ledger_batch;
+  fprintf(f, "    \"ledger_batch\": {\"requests\": %zu, \"samples\": %zu", lb->requests, lb->samples);
+  if (lb->measured)
+    fprintf(f, ", \"ledger_s\": %.4f, \"registry_s\": %.4f, \"ledger_per_s\": %.1f, \"registry_per_s\": %.1f",
+            lb->ledger_s, lb->plain_s, lb->ledger_per_s, lb->plain_per_s);
   fputs("}\n  },\n", f);
 
   fputs("  \"scaling\": {\n    \"license_size\": [", f);
@@ -241,6 +249,9 @@ static void write_table(const bench_results *r, const machine_info *mi, const me
     fprintf(f, "batch: %zu licenses written under %s (%s), olic batch %.0f/s, bare crypto_sign_detached %.0f/s\n",
             r->batch.licenses, r->batch.out_parent, r->batch.out_fs, r->batch.batch_per_s,
             r->batch.sign_per_s);
+  if (r->ledger_batch.measured)
+    fprintf(f, "ledger batch: %zu requests, olic batch --ledger %.0f/s, olic batch --registry %.0f/s\n",
+            r->ledger_batch.requests, r->ledger_batch.ledger_per_s, r->ledger_batch.plain_per_s);
 
   fprintf(f, "\n| license bytes | olic_check ns | verify ns | check/verify | olic_parse ns |\n|---|---|---|---|---|\n");
   for (int i = 0; i < SCALE_SIZES; i++)

@@ -44,6 +44,14 @@ typedef struct batch_results {
   char note[256];
 } batch_results;
 
+typedef struct ledger_batch_results {
+  bool measured, failed;
+  size_t requests, samples;
+  double ledger_s, plain_s;                /* medians, seconds for all `requests` */
+  double ledger_per_s, plain_per_s, ratio;
+  char note[256];
+} ledger_batch_results;
+
 typedef struct size_results {
   bool text_measured;
   uint64_t text_bytes;
@@ -74,6 +82,7 @@ typedef struct bench_results {
   scaling_results scaling;
   stack_results stack;
   batch_results batch;
+  ledger_batch_results ledger_batch;
   size_results sizes;
 } bench_results;
 

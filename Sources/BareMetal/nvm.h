@@ -42,7 +42,7 @@ void nvm_save(nvm_image *out);
 void nvm_restore(const nvm_image *in);
 
 /* Arms a power cut: the next write lands its first `bytes_landed` bytes over the
-   old content (a torn prefix, as spec section 6 describes) and then the power is
+   old content (a torn prefix, as docs/format.md, "State in secure NVM", describes) and then the power is
    gone: that write and every later read or write fails until nvm_power_on. A real
    cut never returns to the caller; here the call fails with OLIC_ERR_STORAGE and
    the scenario throws its RAM state away, which is what a reset does. */

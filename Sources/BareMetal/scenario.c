@@ -1,6 +1,6 @@
 /*
  * The bare-metal scenario: the life of one device, scripted, with every status
- * checked against the one the spec requires, and the costs of the calls a
+ * checked against the one docs/format.md requires, and the costs of the calls a
  * vendor budgets for measured in retired instructions and stack bytes.
  *
  *   1. erased NVM is not a device; provision (with a power cut at every byte),

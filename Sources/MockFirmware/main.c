@@ -102,7 +102,7 @@ static void load_keys(void) {
     fprintf(stderr, "mock-firmware: --device-key %s: %s\n", dev.opt.device_key_path, why);
     finish(EXIT_USAGE, "usage");
   }
-  /* The spec's reference derivation: the device id is a hash of its public key. */
+  /* The device id is BLAKE2b-256 of its public key (docs/format.md; `olic pubkey --device-id`). */
   if (crypto_generichash(dev.device_id, sizeof dev.device_id, dev.secret_key + 32, 32, NULL, 0) !=
       0) {
     fprintf(stderr, "mock-firmware: BLAKE2b failed\n");

@@ -40,13 +40,13 @@ cat <<JSON
   "parse_instructions": $(metric parse_instructions),
   "reserve_instructions": $(metric reserve_instructions),
   "install_instructions": $(metric install_instructions),
-  "init_instructions": $(metric init_instructions),
-  "init_instructions_by_storage_bytes": {
+  "init_instructions": {
     "256": $(metric init_256_instructions),
     "4096": $(metric init_4096_instructions),
     "65536": $(metric init_65536_instructions)
   },
-  "init_after_torn_commit_instructions_by_storage_bytes": {
+  "init_after_provisioning_instructions": $(metric init_instructions),
+  "init_after_torn_commit_instructions": {
     "256": $(metric init_torn_256_instructions),
     "4096": $(metric init_torn_4096_instructions),
     "65536": $(metric init_torn_65536_instructions)
