@@ -73,7 +73,6 @@ func checkLicense(
   // The key table is reached in place (an inout access through the pointer
   // writes nothing), not copied to the stack as a borrowed tuple would be.
   let table = UnsafeMutablePointer(mutating: context)
-  proof.pointee.signature = 0
   for i in 0..<signers {
     let index = keyIndex[i]
     guard index >= 0, index < Int(OLIC_MAX_TRUSTED_KEYS) else { throw OLIC_ERR_SIGNATURE }
@@ -85,14 +84,19 @@ func checkLicense(
           length: signedLength, publicKey: keys.baseAddress.unsafelyUnwrapped + index &* Wire.publicKeySize)
       }
     }
-    proof.pointee.signature |= verified
-    guard verified == 0 else {
-      proof.pointee.signature |= -1
-      throw OLIC_ERR_SIGNATURE
-    }
+    // Stored as libsodium returned it, before the branch: the twin reads
+    // every entry's result back, so a skipped store (-1 stays) or a skipped
+    // branch after a failed verification (-1 stored) cannot pass.
+    proof.pointee.results[i] = verified
+    guard verified == 0 else { throw OLIC_ERR_SIGNATURE }
     proof.pointee.verified &+= launder(UInt32(1))
   }
-  guard proof.pointee.signature == 0 else { throw OLIC_ERR_SIGNATURE }
+  // The verdict of step 14 is made of the stored results only, never of a
+  // register the loop left behind.
+  var combined: Int32 = 0
+  for i in 0..<signers { combined |= launder(proof.pointee.results[i]) }
+  proof.pointee.signature = combined
+  guard combined == 0 else { throw OLIC_ERR_SIGNATURE }
   proof.pointee.step()
   try keyIndex.span.withUnsafeBufferPointer { (indices) throws(olic_status) in
     try confirmLicense(
