@@ -53,15 +53,25 @@ func checkLicense(
   }
   // libsodium's own result is kept, never a Bool made of it: 0 is the only
   // pass, and no single bit flip turns its -1 into 0.
-  // The key table is reached in place (an inout access through the pointer
-  // writes nothing), not copied to the stack as a borrowed tuple would be.
+  // libsodium gets a stack copy of the one key, never a pointer into the
+  // context: a glitch in its prologues can send a store through a stale
+  // pointer register, and one into the trusted key table would rewrite it.
+  // (The table is read in place, an inout access that writes nothing, rather
+  // than copied whole as a borrowed tuple would be.)
+  var key = InlineArray<32, UInt8>(repeating: 0)
   let table = UnsafeMutablePointer(mutating: context)
+  withUnsafeMutableBytes(of: &key) { k in
+    withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys in
+      k.baseAddress.unsafelyUnwrapped.copyMemory(
+        from: keys.baseAddress.unsafelyUnwrapped + keyIndex &* Wire.publicKeySize, byteCount: Wire.publicKeySize)
+    }
+  }
   let verified = s.withUnsafeBytes { blob -> Int32 in
-    withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys -> Int32 in
+    withUnsafeBytes(of: &key) { k -> Int32 in
       let message = blob.baseAddress.unsafelyUnwrapped
       return Crypto.verify(
         signature: message + signedLength, message: message, length: signedLength,
-        publicKey: keys.baseAddress.unsafelyUnwrapped + keyIndex &* Wire.publicKeySize)
+        publicKey: k.baseAddress.unsafelyUnwrapped)
     }
   }
   proof.pointee.signature = verified
