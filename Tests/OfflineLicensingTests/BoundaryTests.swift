@@ -273,4 +273,94 @@ import Testing
     #expect(olic_encode_license(&fields, empty, 1, &out, out.count, &length) == OLIC_OK)
     #expect(length == 72 + 4 + 64)
   }
+
+  // MARK: provisioning and init
+
+  @Test func provisionWritesGenerationOneInSlotAOnly() {
+    for fill: UInt8 in [0x00, 0xFF] {
+      let ram = RAMStorage(fill: fill)
+      var storage = ram.storage
+      #expect(olic_provision(&storage) == OLIC_OK)
+      #expect(Array(ram.bytes[0..<96]) == Self.record(generation: 1), "fill \(fill)")
+      #expect(ram.bytes[96...].allSatisfy { $0 == fill }, "nothing else is written")
+    }
+  }
+
+  @Test func provisionRefusesEitherSlotIntactAlone() {
+    for (a, b) in [(Self.record(generation: 4), nil), (nil, Self.record(generation: 4))] as [([UInt8]?, [UInt8]?)] {
+      let d = Self.boot(slotA: a, slotB: b)
+      let image = d.ram.bytes
+      var storage = d.ram.storage
+      #expect(olic_provision(&storage) == OLIC_ERR_PROVISIONED, "slot \(a == nil ? "B" : "A") intact")
+      #expect(d.ram.bytes == image && d.ram.writes == 0)
+    }
+  }
+
+  @Test func initRefusesStorageWithoutAWriteCallback() {
+    let d = Device()
+    var noWrite = d.storage
+    noWrite.write = nil
+    var ctx = olic_context()
+    let status = d.keys.withUnsafeBufferPointer { k -> olic_status in
+      d.config.trusted_keys = k.baseAddress
+      return olic_init(&ctx, &d.config, &noWrite)
+    }
+    #expect(status == OLIC_ERR_ARGUMENT)
+    #expect(olic_check(&ctx, LicenseSpec().bytes, LicenseSpec().bytes.count, 0, nil) == OLIC_ERR_STATE)
+  }
+
+  @Test func failedInitLeavesAnAllZeroContext() {
+    // Blank storage fails after the keys were copied in: none of them stay behind.
+    let d = Device(trusted: [regulator, otherRegulator], provision: false)
+    d.context.ready_ = 1
+    #expect(d.boot() == OLIC_ERR_STATE)
+    #expect(withUnsafeBytes(of: &d.context) { $0.allSatisfy { $0 == 0 } })
+    d.ram.bytes.replaceSubrange(0..<96, with: Self.record(generation: 1))
+    d.ram.failReads = true
+    #expect(d.boot() == OLIC_ERR_STORAGE)
+    #expect(withUnsafeBytes(of: &d.context) { $0.allSatisfy { $0 == 0 } })
+  }
+
+  // MARK: extensions and the encoder's arguments
+
+  @Test func licenseExtensionRefusesAnUnknownCritical() {
+    let blob = LicenseSpec(extra: [(0x0010, [1, 2]), (0x8100, [3])]).bytes
+    var e = olic_extension()
+    e.type = 9
+    #expect(olic_license_extension(blob, blob.count, 0, &e) == OLIC_ERR_UNSUPPORTED_EXTENSION)
+    #expect(e.type == 0 && e.length == 0 && e.offset == 0)
+    let fine = LicenseSpec(extra: [(0x0010, [1, 2]), (0x0100, [3])]).bytes
+    #expect(olic_license_extension(fine, fine.count, 1, &e) == OLIC_OK)
+    #expect(e.type == 0x0100 && e.length == 1 && e.offset == 72 + 4 + 2 + 4)
+    #expect(olic_license_extension(fine, fine.count, 2, &e) == OLIC_ERR_ARGUMENT)
+    #expect(olic_license_extension(fine, fine.count, Int.max, &e) == OLIC_ERR_ARGUMENT)
+    #expect(olic_license_extension(fine, fine.count, Int.min, &e) == OLIC_ERR_ARGUMENT)
+  }
+
+  @Test func encoderCapacityIsExact() {
+    var fields = olic_license()
+    fields.license_id = 1
+    fields.allowance = 1
+    var out = [UInt8](repeating: 0xEE, count: 200)
+    var length = 5
+    #expect(olic_encode_license(&fields, nil, 0, &out, 135, &length) == OLIC_ERR_BUFFER)
+    #expect(length == 0 && out.allSatisfy { $0 == 0xEE }, "a refused encode writes nothing")
+    #expect(olic_encode_license(&fields, nil, 0, &out, 136, &length) == OLIC_OK)
+    #expect(length == 136 && out[136] == 0xEE)
+    #expect(Array(out[72..<136]) == [UInt8](repeating: 0, count: 64), "the signature area is zero")
+    #expect(olic_encode_license(&fields, nil, 0, &out, -1, &length) == OLIC_OK, "SIZE_MAX capacity")
+  }
+
+  @Test func absurdExtensionCountsAreRefusedBeforeAnyEntryIsRead() {
+    var fields = olic_license()
+    fields.license_id = 1
+    fields.allowance = 1
+    let one = [olic_extension(type: 0x0042, length: 0, offset: 0, value: nil)]
+    var out = [UInt8](repeating: 0, count: 1024)
+    var length = 5
+    for count in [-1, Int.min, Int.max, Int.max - 1, 1 << 40] {
+      #expect(olic_encode_license(&fields, one, count, &out, out.count, &length) == OLIC_ERR_MALFORMED, "count \(count)")
+      #expect(length == 0)
+    }
+  }
 }
