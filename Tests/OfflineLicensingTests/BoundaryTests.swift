@@ -363,4 +363,18 @@ import Testing
       #expect(length == 0)
     }
   }
+
+  @Test func theMostExtensionsThatFitEncodeAndParse() {
+    // 222 empty TLVs fill a license to exactly 1024 bytes; a 223rd does not fit.
+    let most = LicenseSpec(extra: (0..<222).map { (type: UInt16(0x100 + $0), value: [UInt8]()) })
+    let encoded = most.encoded()
+    #expect(encoded.status == OLIC_OK)
+    #expect(encoded.bytes.count == 1024)
+    let blob = most.bytes
+    var out = olic_license()
+    #expect(olic_parse(blob, blob.count, &out) == OLIC_OK)
+    #expect(out.extension_count == 222)
+    let tooMany = LicenseSpec(extra: (0..<223).map { (type: UInt16(0x100 + $0), value: [UInt8]()) })
+    #expect(tooMany.encoded().status == OLIC_ERR_MALFORMED)
+  }
 }
