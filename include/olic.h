@@ -65,8 +65,9 @@ enum {
   OLIC_EXTENSION_BIND_REQUEST_SIZE = 8,
   OLIC_MAX_TRUSTED_KEYS = 8,
   OLIC_STATE_RECORD_SIZE = 96,     /* one NVM record; see docs/format.md */
-  OLIC_STATE_SLOT_STRIDE = 128,    /* record A at offset 0, record B at offset 128 */
-  OLIC_STORAGE_MIN_SIZE = 256      /* bytes of secure NVM olic needs */
+  OLIC_STATE_SLOT_STRIDE = 128,    /* slot i of the ring starts at offset i * 128 */
+  OLIC_STORAGE_MIN_SIZE = 256,     /* bytes of secure NVM olic needs: two slots */
+  OLIC_STATE_MAX_SLOTS = 512       /* ring cap: olic never uses bytes past 65536 */
 };
 
 /* ------------------------------------------------------------------------- */
@@ -115,13 +116,17 @@ static inline const char *olic_status_name_from_table(olic_status s) {
 /* Types                                                                      */
 /* ------------------------------------------------------------------------- */
 
-/* The device's secure NVM, owned by the platform. olic uses bytes
-   [0, OLIC_STORAGE_MIN_SIZE) of it. `write` must be durable when it returns 0;
-   if power fails during a write, the region may hold any prefix of the new bytes
-   over the old ones, and olic recovers from that (docs/format.md, "State"). */
+/* The device's secure NVM, owned by the platform. olic keeps a ring of
+   N = min((size - 96) / 128 + 1, OLIC_STATE_MAX_SLOTS) record slots in it, slot i
+   at offset i * 128, and each commit writes the slot after the current one, so
+   each slot takes 1/N of the writes. size = OLIC_STORAGE_MIN_SIZE is the two-slot
+   layout of the first release, byte for byte. size must never shrink across
+   firmware updates (docs/integration.md). `write` must be durable when it returns
+   0; if power fails during a write, the region may hold any prefix of the new
+   bytes over the old ones, and olic recovers from that (docs/format.md, "State"). */
 typedef struct olic_storage {
   void *ctx;
-  uint32_t size;                       /* bytes olic may use, >= OLIC_STORAGE_MIN_SIZE */
+  uint32_t size;                       /* bytes olic may use, >= OLIC_STORAGE_MIN_SIZE; more = less wear */
   int (*read)(void *ctx, uint32_t offset, void *buf, uint32_t len);        /* 0 = ok */
   int (*write)(void *ctx, uint32_t offset, const void *buf, uint32_t len); /* 0 = ok, durable on return */
 } olic_storage;
@@ -195,7 +200,7 @@ typedef struct olic_context {
   uint8_t trusted_keys_[OLIC_MAX_TRUSTED_KEYS * OLIC_PUBLIC_KEY_SIZE];
   uint8_t key_ids_[OLIC_MAX_TRUSTED_KEYS * OLIC_KEY_ID_SIZE];
   uint32_t trusted_key_count_;
-  uint32_t slot_;                      /* 0 or 1: the record holding state_ */
+  uint32_t slot_;                      /* ring slot holding state_, < OLIC_STATE_MAX_SLOTS */
   uint64_t generation_;                /* that record's generation */
   uint8_t device_id_[OLIC_DEVICE_ID_SIZE];
   olic_state_info state_;              /* last committed state */
@@ -216,8 +221,9 @@ OLIC_NODISCARD olic_status olic_parse(const uint8_t *license, size_t len, olic_l
    corrupt storage.
    OLIC_ERR_ARGUMENT: storage or a callback is NULL, or size < OLIC_STORAGE_MIN_SIZE.
    OLIC_ERR_STORAGE: a read or the write failed. OLIC_ERR_PROVISIONED: an intact
-   record is already there (nothing written). Storage: reads both records, then
-   one write on success. */
+   record is already in some slot (nothing written). Storage: reads every slot's
+   header and any record that may be intact, then one write (into slot 0) on
+   success. */
 OLIC_NODISCARD olic_status olic_provision(const olic_storage *storage);
 
 /* Loads the newest intact NVM record and prepares ctx. Blank, erased or corrupt
@@ -226,7 +232,9 @@ OLIC_NODISCARD olic_status olic_provision(const olic_storage *storage);
    NULL, trusted_key_count is 0 or above 8, or storage->size is too small.
    OLIC_ERR_STORAGE: a read failed. OLIC_ERR_CRYPTO: libsodium did not initialise.
    Writes: *ctx (zeroed first whenever ctx is not NULL, so a failed init leaves a
-   context that every call refuses with OLIC_ERR_STATE). Storage: reads only. */
+   context that every call refuses with OLIC_ERR_STATE). Storage: reads only: the
+   16-byte header of each slot, then whole records newest generation first until
+   one is intact (one checksum on a healthy ring, two after a torn commit). */
 OLIC_NODISCARD olic_status olic_init(olic_context *ctx, const olic_config *config,
                                      const olic_storage *storage);
 

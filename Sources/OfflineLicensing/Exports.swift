@@ -26,8 +26,7 @@ public func olic_provision(_ storage: UnsafePointer<olic_storage>!) -> olic_stat
   guard let storage = usableStorage(storage) else { return OLIC_ERR_ARGUMENT }
   guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
   do throws(olic_status) {
-    let (a, b) = try readBothRecords(storage)
-    guard a == nil, b == nil else { return OLIC_ERR_PROVISIONED }
+    guard try !hasIntactRecord(storage) else { return OLIC_ERR_PROVISIONED }
     try writeRecord(storage, slot: 0, generation: 1, state: olic_state_info())
     return OLIC_OK
   } catch {

@@ -1,11 +1,12 @@
 import COlic
 
-// A/B records in the platform's secure NVM (docs/format.md, "State").
+// Records in the platform's secure NVM, in the ring of StateRing.swift
+// (docs/format.md, "State in secure NVM").
 //
-// A commit writes the next generation into the slot that does NOT hold the
-// current record, in one storage->write. A cut at any byte leaves that slot torn
-// (its checksum fails) or complete, while the current record is never touched,
-// so recovery finds exactly the state before or after the commit.
+// A commit writes the next generation into the slot after the current one, in
+// one storage->write. A cut at any byte leaves that slot torn (its checksum
+// fails) or complete, while the current record is never touched, so recovery
+// finds exactly the state before or after the commit.
 
 struct CommittedRecord {
   var state: olic_state_info
@@ -13,7 +14,7 @@ struct CommittedRecord {
   var slot: UInt32
 }
 
-/// The storage if it is usable: both callbacks set and enough room for two slots.
+/// The storage if it is usable: both callbacks set and room for at least two slots.
 func usableStorage(_ storage: UnsafePointer<olic_storage>?) -> olic_storage? {
   guard let storage, storage.pointee.read != nil, storage.pointee.write != nil,
     storage.pointee.size >= UInt32(OLIC_STORAGE_MIN_SIZE)
@@ -23,9 +24,10 @@ func usableStorage(_ storage: UnsafePointer<olic_storage>?) -> olic_storage? {
 
 /// Reads one slot. OLIC_ERR_STORAGE if the callback fails; nil if not intact.
 func readRecord(_ storage: olic_storage, slot: UInt32) throws(olic_status) -> CommittedRecord? {
-  guard let read = storage.read else { throw OLIC_ERR_ARGUMENT }
+  guard let read = storage.read, let offset = StateRing.offset(of: slot, in: storage) else {
+    throw OLIC_ERR_ARGUMENT
+  }
   var record = InlineArray<96, UInt8>(repeating: 0)
-  let offset = slot == 0 ? 0 : UInt32(StateRecord.stride)
   let status = withUnsafeMutableBytes(of: &record) { buffer -> Int32 in
     read(storage.ctx, offset, buffer.baseAddress, UInt32(StateRecord.size))
   }
@@ -34,26 +36,22 @@ func readRecord(_ storage: olic_storage, slot: UInt32) throws(olic_status) -> Co
   return CommittedRecord(state: decoded.state, generation: decoded.generation, slot: slot)
 }
 
-/// Both slots, read before anything is decided (a read failure is OLIC_ERR_STORAGE).
-func readBothRecords(_ storage: olic_storage) throws(olic_status) -> (a: CommittedRecord?, b: CommittedRecord?) {
-  let a = try readRecord(storage, slot: 0)
-  let b = try readRecord(storage, slot: 1)
-  return (a, b)
+/// Whether any slot holds an intact record (provisioning refuses then). A tie of
+/// two intact records counts: that storage is not blank.
+func hasIntactRecord(_ storage: olic_storage) throws(olic_status) -> Bool {
+  switch try StateRing.newest(storage) {
+  case .record, .tie: return true
+  case .nothing: return false
+  }
 }
 
 /// The newest intact record. None intact is OLIC_ERR_STATE: never a fresh device.
-/// Two intact records of one generation cannot come from olic's own writes, so
-/// they are refused rather than guessed between.
+/// Two intact records of the newest generation cannot come from olic's own
+/// writes, so they are refused rather than guessed between.
 func loadNewestRecord(_ storage: olic_storage) throws(olic_status) -> CommittedRecord {
-  let (a, b) = try readBothRecords(storage)
-  switch (a, b) {
-  case (nil, nil):
-    throw OLIC_ERR_STATE
-  case (let only?, nil), (nil, let only?):
-    return only
-  case (let a?, let b?):
-    guard a.generation != b.generation else { throw OLIC_ERR_STATE }
-    return a.generation > b.generation ? a : b
+  switch try StateRing.newest(storage) {
+  case .record(let record): return record
+  case .tie, .nothing: throw OLIC_ERR_STATE
   }
 }
 
@@ -61,25 +59,27 @@ func loadNewestRecord(_ storage: olic_storage) throws(olic_status) -> CommittedR
 func writeRecord(
   _ storage: olic_storage, slot: UInt32, generation: UInt64, state: olic_state_info
 ) throws(olic_status) {
-  guard let write = storage.write else { throw OLIC_ERR_ARGUMENT }
+  guard let write = storage.write, let offset = StateRing.offset(of: slot, in: storage) else {
+    throw OLIC_ERR_ARGUMENT
+  }
   var record = InlineArray<96, UInt8>(repeating: 0)
   try withUnsafeMutableBytes(of: &record) { (buffer) throws(olic_status) in
     try StateRecord.encode(state, generation: generation, into: buffer)
   }
-  let offset = slot == 0 ? 0 : UInt32(StateRecord.stride)
   let status = withUnsafeBytes(of: &record) { buffer -> Int32 in
     write(storage.ctx, offset, buffer.baseAddress, UInt32(StateRecord.size))
   }
   guard status == 0 else { throw OLIC_ERR_STORAGE }
 }
 
-/// Makes `next` the committed state of `context`: one write into the other slot,
-/// and only after it succeeded does the context move on.
+/// Makes `next` the committed state of `context`: one write into the next slot of
+/// the ring, and only after it succeeded does the context move on. A failed write
+/// leaves the context where it was, so the retry overwrites the same slot.
 func commit(_ context: UnsafeMutablePointer<olic_context>, _ next: olic_state_info) throws(olic_status) {
   let generation = context.pointee.generation_
   // 2^64 - 1 commits cannot happen in a chip's life; refusing is still total.
   guard generation < UInt64.max else { throw OLIC_ERR_STATE }
-  let slot: UInt32 = context.pointee.slot_ == 0 ? 1 : 0
+  let slot = StateRing.slot(after: context.pointee.slot_, in: context.pointee.storage_)
   try writeRecord(context.pointee.storage_, slot: slot, generation: generation + 1, state: next)
   context.pointee.state_ = next
   context.pointee.generation_ = generation + 1

@@ -3,8 +3,12 @@ import OfflineLicensing
 import Testing
 
 /// Section 6: a power cut at any byte of any write leaves, after olic_init, exactly
-/// the state before that operation or exactly the state after it.
+/// the state before that operation or exactly the state after it, on every ring
+/// size: the two-slot minimum, a size that is no multiple of the 128-byte stride
+/// (1000 bytes: 8 slots and 8 spare bytes), and 4 KiB (32 slots).
 @Suite struct PowerCutTests {
+  static let sizes = [256, 1000, 4096]
+
   /// The scripted scenario: every step is one state change, hence one write.
   /// install, reserve, request, a bound install, then reserve to exhaustion.
   static let steps: [(String, @Sendable (Device) -> olic_status)] = [
@@ -37,13 +41,13 @@ import Testing
     #expect(d.reserve(1) == (OLIC_ERR_EXHAUSTED, 0))
   }
 
-  @Test(arguments: [true, false])
-  func cutAtEveryWriteRecoversBeforeOrAfter(reportFailure: Bool) {
+  @Test(arguments: [true, false], sizes)
+  func cutAtEveryWriteRecoversBeforeOrAfter(reportFailure: Bool, size: Int) {
     let states = Self.referenceStates()
     let recordSize = Int(OLIC_STATE_RECORD_SIZE)
     for index in 0..<Self.steps.count {
       for keep in [0, 1, recordSize / 2, recordSize - 1, recordSize] {
-        let d = Device()
+        let d = Device(ram: RAMStorage(size: size))
         for (_, step) in Self.steps[0..<index] { #expect(step(d) == OLIC_OK) }
         // The next write (provisioning was write 1) is torn.
         d.ram.cut = (write: d.ram.writes + 1, keep: keep, reportFailure: reportFailure)
@@ -91,11 +95,12 @@ import Testing
     #expect(d.state.remaining == 90 && d.state.consumed_total == 10)
   }
 
-  @Test func cutDuringProvisioningOfBlankStorage() {
+  @Test(arguments: sizes)
+  func cutDuringProvisioningOfBlankStorage(size: Int) {
     let recordSize = Int(OLIC_STATE_RECORD_SIZE)
     for keep in [0, 1, recordSize / 2, recordSize - 1] {
       for reportFailure in [true, false] {
-        let ram = RAMStorage()
+        let ram = RAMStorage(size: size)
         var storage = ram.storage
         ram.cut = (write: 1, keep: keep, reportFailure: reportFailure)
         #expect(olic_provision(&storage) == (reportFailure ? OLIC_ERR_STORAGE : OLIC_OK))
@@ -106,17 +111,18 @@ import Testing
         #expect(d.boot() == OLIC_OK)
       }
     }
-    let ram = RAMStorage()
+    let ram = RAMStorage(size: size)
     var storage = ram.storage
     ram.cut = (write: 1, keep: recordSize, reportFailure: false)
     #expect(olic_provision(&storage) == OLIC_OK)
     #expect(Device(ram: ram, provision: false).boot() == OLIC_OK)
   }
 
-  @Test func cutAtEveryByteOfOneWrite() {
+  @Test(arguments: sizes)
+  func cutAtEveryByteOfOneWrite(size: Int) {
     // Every prefix length, not only the five above, for one reservation.
     for keep in 0...Int(OLIC_STATE_RECORD_SIZE) {
-      let d = Device()
+      let d = Device(ram: RAMStorage(size: size))
       #expect(d.install(LicenseSpec(allowance: 100).bytes) == OLIC_OK)
       #expect(d.reserve(10) == (OLIC_OK, 10))
       d.ram.cut = (write: d.ram.writes + 1, keep: keep, reportFailure: false)

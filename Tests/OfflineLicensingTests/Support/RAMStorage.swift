@@ -14,9 +14,17 @@ final class RAMStorage {
   var cut: (write: Int, keep: Int, reportFailure: Bool)?
   private(set) var cutHappened = false
   private(set) var lastWriteLength = 0
+  private(set) var lastWriteOffset = -1
+  /// Reads of a whole record: each one is a checksum olic_init computes.
+  private(set) var recordReads = 0
 
   init(size: Int = Int(OLIC_STORAGE_MIN_SIZE), fill: UInt8 = 0) {
     bytes = [UInt8](repeating: fill, count: size)
+  }
+
+  /// Storage holding exactly `bytes`, e.g. an NVM image from a fixture.
+  init(bytes: [UInt8]) {
+    self.bytes = bytes
   }
 
   /// A C view of this storage; valid while `self` is alive.
@@ -29,6 +37,7 @@ final class RAMStorage {
   fileprivate func read(_ offset: UInt32, _ buffer: UnsafeMutableRawPointer?, _ length: UInt32) -> Int32 {
     reads += 1
     let o = Int(offset), n = Int(length)
+    if n == Int(OLIC_STATE_RECORD_SIZE) { recordReads += 1 }
     guard !failReads, let buffer, o + n <= bytes.count else { return -1 }
     bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + o, byteCount: n) }
     return 0
@@ -38,6 +47,7 @@ final class RAMStorage {
     writes += 1
     let o = Int(offset), n = Int(length)
     lastWriteLength = n
+    lastWriteOffset = o
     guard !failWrites, let buffer, o + n <= bytes.count else { return -1 }
     var count = n
     var result: Int32 = 0
