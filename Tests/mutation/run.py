@@ -21,6 +21,7 @@ import glob
 import json
 import os
 import re
+import selectors
 import signal
 import subprocess
 import sys
@@ -81,16 +82,46 @@ def line_of(m):
     return text[:text.index(m["anchor"])].count("\n") + 1
 
 
-def run(cmd, timeout):
-    """(returncode or 'timeout', combined output, seconds)."""
+def run(cmd, timeout, stop_on=None, grace=2.0):
+    """(returncode, 'timeout' or 'stopped'; combined output; seconds).
+
+    With `stop_on`, the command is stopped `grace` seconds after the first output
+    line matching it: a mutant that breaks many expectations makes swift-testing
+    spend minutes recording them, and the first failures already decide the kill.
+    The command runs in its own process group, which is what gets stopped."""
     t = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    chunks, buffered, deadline, result = [], b"", t + timeout, None
+    pattern = re.compile(stop_on.encode()) if stop_on else None
     try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-                           text=True, errors="replace")
-        return p.returncode, p.stdout, time.monotonic() - t
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-        return "timeout", out, time.monotonic() - t
+        with selectors.DefaultSelector() as sel:
+            sel.register(p.stdout, selectors.EVENT_READ)
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    result = "stopped" if pattern and deadline < t + timeout else "timeout"
+                    break
+                if not sel.select(timeout=min(0.5, deadline - now)):
+                    continue
+                data = os.read(p.stdout.fileno(), 65536)
+                if not data:
+                    break
+                chunks.append(data)
+                if pattern and deadline == t + timeout:
+                    buffered = (buffered + data)[-4096:]
+                    if pattern.search(buffered):
+                        deadline = min(deadline, time.monotonic() + grace)
+        if result is None:
+            result = p.wait()
+    finally:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+        p.stdout.close()
+    return result, b"".join(chunks).decode(errors="replace"), time.monotonic() - t
 
 
 # --- the suites ---------------------------------------------------------------
@@ -110,12 +141,14 @@ def suite_swift(timeout):
     rc, out, _ = run(["swift", "build", "--build-tests"], timeout)
     if rc != 0:
         return {"build_failed": tail(out)}
-    rc, out, _ = run(["swift", "test", "--skip-build"], timeout)
+    rc, out, _ = run(["swift", "test", "--skip-build"], timeout, stop_on="✘ Test ")
     if rc == 0:
         return None
     tests = swift_failures(out)
     result = {"tests": tests}
-    if rc == "timeout":
+    if rc == "stopped":
+        result["detail"] = "stopped 2 s after the first failure (the tests listed failed by then)"
+    elif rc == "timeout":
         result["detail"] = "timed out"
     elif not tests:
         fatal = [l for l in out.splitlines() if "Fatal error" in l or "error:" in l]
