@@ -82,7 +82,7 @@ def line_of(m):
     return text[:text.index(m["anchor"])].count("\n") + 1
 
 
-def run(cmd, timeout, stop_on=None, grace=2.0):
+def run(cmd, timeout, stop_on=None, grace=2.0, env=None):
     """(returncode, 'timeout' or 'stopped'; combined output; seconds).
 
     With `stop_on`, the command is stopped `grace` seconds after the first output
@@ -90,7 +90,8 @@ def run(cmd, timeout, stop_on=None, grace=2.0):
     spend minutes recording them, and the first failures already decide the kill.
     The command runs in its own process group, which is what gets stopped."""
     t = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                         env=dict(os.environ, **env) if env else None)
     chunks, buffered, deadline, result = [], b"", t + timeout, None
     pattern = re.compile(stop_on.encode()) if stop_on else None
     try:
@@ -141,13 +142,18 @@ def suite_swift(timeout):
     rc, out, _ = run(["swift", "build", "--build-tests"], timeout)
     if rc != 0:
         return {"build_failed": tail(out)}
-    rc, out, _ = run(["swift", "test", "--skip-build"], timeout, stop_on="✘ Test ")
+    # A trap in a mutant must not start the backtracer: symbolicating under load
+    # takes minutes, and the crash alone is the kill.
+    rc, out, _ = run(["swift", "test", "--skip-build"], timeout, stop_on="✘ Test |Fatal error",
+                     env={"SWIFT_BACKTRACE": "enable=no"})
     if rc == 0:
         return None
     tests = swift_failures(out)
     result = {"tests": tests}
     if rc == "stopped":
-        result["detail"] = "stopped 2 s after the first failure (the tests listed failed by then)"
+        crash = [l.strip() for l in out.splitlines() if "Fatal error" in l]
+        result["detail"] = (f"crashed: {crash[0]}" if crash else
+                            "stopped 2 s after the first failure (the tests listed failed by then)")
     elif rc == "timeout":
         result["detail"] = "timed out"
     elif not tests:
@@ -257,6 +263,9 @@ def main():
     ap.add_argument("--all-suites", action="store_true", help="run every suite even after a kill")
     ap.add_argument("--timeout", type=int, default=600, help="seconds per build or suite")
     ap.add_argument("--out", default="build/mutate.json")
+    ap.add_argument("--resume", help="reuse the verdicts of this earlier report for mutants whose "
+                    "file, anchor and replacement are unchanged, and whose verdict was the expected one "
+                    "(killed, or survived when equivalent); run the rest")
     a = ap.parse_args()
 
     try:
@@ -318,7 +327,21 @@ def main():
                 return 2
         print(f"baseline passes: {report['baseline_seconds']}", flush=True)
 
+        previous = {}
+        if a.resume:
+            with open(a.resume) as f:
+                for r in json.load(f)["mutants"]:
+                    previous[r["id"]] = r
         for i, m in enumerate(mutants, 1):
+            old = previous.get(m["id"])
+            if old and all(old.get(k) == m.get(k) for k in ("file", "anchor", "replacement", "equivalent")) \
+                    and old["status"] == ("survived" if "equivalent" in m else "killed"):
+                old = dict(old, reused_from=old.get("reused_from", a.resume), line=line_of(m),
+                           description=m["description"])
+                results.append(old)
+                print(f"[{i}/{len(mutants)}] {m['id']} {old['status']} (reused from {old['reused_from']})",
+                      flush=True)
+                continue
             t = time.monotonic()
             target = m["file"]
             original = open(target).read()
