@@ -18,11 +18,19 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
+    // The CLI's key custody: libcrypto for key files, p11-kit's header for PKCS#11.
+    .systemLibrary(
+      name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CPKCS11", path: "Sources/CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
     .executableTarget(
       name: "olic",
       dependencies: [
-        "OfflineLicensing", "COlic",
+        "OfflineLicensing", "COlic", "CCrypto", "CPKCS11", "CSodium", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(

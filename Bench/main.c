@@ -12,8 +12,10 @@
 #include <sodium.h>
 
 #include "batch.h"
+#include "ledger_batch.h"
 #include "machine.h"
 #include "report.h"
+#include "ring.h"
 #include "scaling.h"
 #include "sizes.h"
 #include "stack.h"
@@ -68,6 +70,7 @@ int main(int argc, char **argv) {
   if (bench_timing(&r.timing)) { fprintf(stderr, "bench: timing fixtures failed\n"); return 2; }
   fprintf(stderr, "bench: scaling with license size and trusted keys...\n");
   if (bench_scaling(&r.scaling)) { fprintf(stderr, "bench: scaling fixtures failed\n"); return 2; }
+  if (bench_ring(&r.ring)) { fprintf(stderr, "bench: ring fixtures failed\n"); return 2; }
   fprintf(stderr, "bench: stack high-water marks...\n");
   if (bench_stack(&r.stack)) { fprintf(stderr, "bench: stack fixtures failed\n"); return 2; }
   bench_text_bytes(archive, &r.sizes);
@@ -75,6 +78,8 @@ int main(int argc, char **argv) {
   if (CPU_COUNT(&all_cpus) > 0) (void)sched_setaffinity(0, sizeof all_cpus, &all_cpus);
   fprintf(stderr, "bench: olic batch against bare signing...\n");
   bench_batch(olic, workdir, batch_out_parent(workdir), &r.batch);
+  fprintf(stderr, "bench: olic batch --ledger against olic batch --registry...\n");
+  bench_ledger_batch(olic, workdir, batch_out_parent(workdir), &r.ledger_batch);
 
   bench_machine_load_end(&machine);
 

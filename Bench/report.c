@@ -56,7 +56,7 @@ static const char *verdict_word(verdict v) {
   return v == VERDICT_PASS ? "pass" : v == VERDICT_FAIL ? "FAIL" : v == VERDICT_PENDING ? "pending" : "report";
 }
 
-enum { METRICS = 10 };
+enum { METRICS = 12 };
 
 static void build_metrics(const bench_results *r, metric m[METRICS]) {
   const timing_results *t = &r->timing;
@@ -65,6 +65,13 @@ static void build_metrics(const bench_results *r, metric m[METRICS]) {
   if (s->check_min > peak) peak = s->check_min;
   if (s->install > peak) peak = s->install;
   if (s->reserve > peak) peak = s->reserve;
+  /* The ring spreads writes evenly: no byte may take more than its 1/N share. */
+  double wear = 0;
+  for (int i = 0; i < RING_SIZES; i++) {
+    const ring_size_result *z = &r->ring.size[i];
+    double w = z->ideal_writes_per_byte ? (double)z->max_writes_per_byte / z->ideal_writes_per_byte : 1e9;
+    if (w > wear) wear = w;
+  }
   metric all[METRICS] = {
     {"check_over_verify", true, t->check_ns / t->verify_ns, "%.4f", BUDGET_MAX, 1.02, NULL, true, false},
     {"reject_over_verify", true, t->reject_ns / t->reject_verify_ns, "%.5f", BUDGET_MAX, 0.01, NULL, true, false},
@@ -79,6 +86,10 @@ static void build_metrics(const bench_results *r, metric m[METRICS]) {
     {"stack_bytes", true, (double)peak, "%.0f", BUDGET_MAX, 8192, NULL, true, s->overflow},
     {"batch_over_sign", r->batch.measured, r->batch.ratio, "%.4f", BUDGET_MIN, 0.8,
      r->batch.measured ? NULL : r->batch.note, r->batch.failed, false},
+    {"ledger_batch_over_batch", r->ledger_batch.measured, r->ledger_batch.ratio, "%.4f", BUDGET_MIN, 0.5,
+     r->ledger_batch.measured ? NULL : r->ledger_batch.note, r->ledger_batch.failed, false},
+    /* max_writes_per_byte_per_million_commits over ceil(1e6 / slots), worst size. */
+    {"wear_over_ideal", true, wear, "%.4f", BUDGET_MAX, 1.0, NULL, true, false},
   };
   memcpy(m, all, sizeof all);
 }
@@ -111,6 +122,24 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
     json_string(f, r->sizes.cross_note);
     fputs(",\n", f);
   }
+
+  const ring_results *rg = &r->ring;
+  fputs("  \"max_writes_per_byte_per_million_commits\": {", f);
+  for (int i = 0; i < RING_SIZES; i++)
+    fprintf(f, "%s\"%u\": %u", i ? ", " : "", rg->size[i].storage_bytes, rg->size[i].max_writes_per_byte);
+  fputs("},\n  \"init_ns\": {", f);
+  for (int i = 0; i < RING_SIZES; i++)
+    fprintf(f, "%s\"%u\": %.1f", i ? ", " : "", rg->size[i].storage_bytes, rg->size[i].init_ns);
+  fputs("},\n  \"init_after_torn_commit_ns\": {", f);
+  for (int i = 0; i < RING_SIZES; i++)
+    fprintf(f, "%s\"%u\": %.1f", i ? ", " : "", rg->size[i].storage_bytes, rg->size[i].init_torn_ns);
+  fprintf(f, "},\n  \"ring\": {\"commits\": %u, \"slots\": {", rg->commits);
+  for (int i = 0; i < RING_SIZES; i++)
+    fprintf(f, "%s\"%u\": %u", i ? ", " : "", rg->size[i].storage_bytes, rg->size[i].slots);
+  fputs("}, \"ideal_writes_per_byte\": {", f);
+  for (int i = 0; i < RING_SIZES; i++)
+    fprintf(f, "%s\"%u\": %u", i ? ", " : "", rg->size[i].storage_bytes, rg->size[i].ideal_writes_per_byte);
+  fputs("}, \"method\": \"writes per byte offset counted in the storage write callback over that many olic_reserve calls after provision and one install; init on the ring afterwards, median of samples\"},\n", f);
 
   fputs("  \"budgets\": {", f);
   for (int i = 0, first = 1; i < METRICS; i++) {
@@ -149,6 +178,12 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
   if (b->measured)
     fprintf(f, ", \"batch_s\": %.4f, \"sign_s\": %.4f, \"batch_per_s\": %.1f, \"sign_per_s\": %.1f",
             b->batch_s, b->sign_s, b->batch_per_s, b->sign_per_s);
+  fputs("},\n", f);
+  const ledger_batch_results *lb = &r->ledger_batch;
+  fprintf(f, "    \"ledger_batch\": {\"requests\": %zu, \"samples\": %zu", lb->requests, lb->samples);
+  if (lb->measured)
+    fprintf(f, ", \"ledger_s\": %.4f, \"registry_s\": %.4f, \"ledger_per_s\": %.1f, \"registry_per_s\": %.1f",
+            lb->ledger_s, lb->plain_s, lb->ledger_per_s, lb->plain_per_s);
   fputs("}\n  },\n", f);
 
   fputs("  \"scaling\": {\n    \"license_size\": [", f);
@@ -195,6 +230,13 @@ static void write_table(const bench_results *r, const machine_info *mi, const me
     if (m[i].note) fprintf(f, "\n%s: %s", m[i].key, m[i].note);
   fprintf(f, "\ncross_text_bytes: %s\n", r->sizes.cross_present ? r->sizes.cross_json : r->sizes.cross_note);
 
+  fprintf(f, "\n| storage bytes | slots | max writes per byte per %u commits | ideal | init ns | init ns after a torn commit |\n|---|---|---|---|---|---|\n",
+          r->ring.commits);
+  for (int i = 0; i < RING_SIZES; i++) {
+    const ring_size_result *z = &r->ring.size[i];
+    fprintf(f, "| %u | %u | %u | %u | %.0f | %.0f |\n", z->storage_bytes, z->slots,
+            z->max_writes_per_byte, z->ideal_writes_per_byte, z->init_ns, z->init_torn_ns);
+  }
   fprintf(f, "\nmedians of %zu interleaved samples: olic_check %.0f ns vs verify %.0f ns "
              "(median of pair ratios %.4f); wrong device %.0f ns vs verify %.0f ns\n",
           t->samples, t->check_ns, t->verify_ns, t->check_pair_ratio, t->reject_ns,
@@ -207,6 +249,9 @@ static void write_table(const bench_results *r, const machine_info *mi, const me
     fprintf(f, "batch: %zu licenses written under %s (%s), olic batch %.0f/s, bare crypto_sign_detached %.0f/s\n",
             r->batch.licenses, r->batch.out_parent, r->batch.out_fs, r->batch.batch_per_s,
             r->batch.sign_per_s);
+  if (r->ledger_batch.measured)
+    fprintf(f, "ledger batch: %zu requests, olic batch --ledger %.0f/s, olic batch --registry %.0f/s\n",
+            r->ledger_batch.requests, r->ledger_batch.ledger_per_s, r->ledger_batch.plain_per_s);
 
   fprintf(f, "\n| license bytes | olic_check ns | verify ns | check/verify | olic_parse ns |\n|---|---|---|---|---|\n");
   for (int i = 0; i < SCALE_SIZES; i++)

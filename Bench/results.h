@@ -44,6 +44,14 @@ typedef struct batch_results {
   char note[256];
 } batch_results;
 
+typedef struct ledger_batch_results {
+  bool measured, failed;
+  size_t requests, samples;
+  double ledger_s, plain_s;                /* medians, seconds for all `requests` */
+  double ledger_per_s, plain_per_s, ratio;
+  char note[256];
+} ledger_batch_results;
+
 typedef struct size_results {
   bool text_measured;
   uint64_t text_bytes;
@@ -53,11 +61,28 @@ typedef struct size_results {
   char cross_note[256];
 } size_results;
 
+enum { RING_SIZES = 3 };
+
+typedef struct ring_size_result {
+  uint32_t storage_bytes, slots;
+  uint32_t max_writes_per_byte;            /* over `commits` reservations, per byte offset */
+  uint32_t ideal_writes_per_byte;          /* ceil(commits / slots) */
+  double init_ns;                          /* olic_init on a healthy ring, round many times */
+  double init_torn_ns;                     /* olic_init after a commit torn after 40 bytes */
+} ring_size_result;
+
+typedef struct ring_results {
+  uint32_t commits;
+  ring_size_result size[RING_SIZES];       /* 256 B, 4 KiB, 64 KiB */
+} ring_results;
+
 typedef struct bench_results {
   timing_results timing;
+  ring_results ring;
   scaling_results scaling;
   stack_results stack;
   batch_results batch;
+  ledger_batch_results ledger_batch;
   size_results sizes;
 } bench_results;
 

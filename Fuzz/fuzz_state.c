@@ -8,7 +8,10 @@
  *   as success, the reboot finds exactly the state before or after that
  *   operation (docs/format.md, "State in secure NVM"), and only a cut during provisioning may leave no state;
  * - allowance granted never exceeds allowance installed, and neither the
- *   license id nor the request sequence ever goes backwards.
+ *   license id nor the request sequence ever goes backwards;
+ * - all of it on rings of 2, 3, 8 and 32 slots (256, 352, 1000 and 4096 bytes),
+ *   optionally aged so that the program's first commits cross the wrap from
+ *   the last slot to the first (common/state_program.h, setup byte).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -308,10 +311,50 @@ static void op_fail_reads(world *w) {
   ORACLE(same_state(&now, &w->model), "state changed across a failed boot");
 }
 
+static uint32_t ring_slots(uint32_t size) {
+  uint32_t n = (size - OLIC_STATE_RECORD_SIZE) / OLIC_STATE_SLOT_STRIDE + 1u;
+  return n < OLIC_STATE_MAX_SLOTS ? n : OLIC_STATE_MAX_SLOTS;
+}
+
+/* Ageing (state_program.h): after provisioning, one install of 1,000,000 units
+   and single-unit reservations until the next `age` commits end in the wrap,
+   with the ring already round twice so that every slot holds an older record. */
+static void age_device(world *w, unsigned age) {
+  uint32_t slots = ring_slots(w->nvm.size);
+  /* The provisioned record is commit 0 in slot 0; after k commits the current
+     slot is k mod slots, and the wrap is the commit that makes k a multiple. */
+  uint32_t k = 2u * slots + (slots - age % slots) % slots;
+  olic_license f = test_fields(1, 1000000);
+  uint8_t lic[OLIC_LICENSE_MAX_SIZE];
+  size_t len = 0;
+  ORACLE(test_issue(&f, NULL, 0, lic, sizeof lic, &len) == OLIC_OK, "ageing: issuing failed");
+  uint32_t writes = w->nvm.writes;
+  olic_status s = olic_install(&w->ctx, lic, len, w->now);
+  ORACLE(s == OLIC_OK, "ageing: install says %s", olic_status_name(s));
+  for (uint32_t i = 1; i < k; i++) {
+    uint64_t granted = 0;
+    s = olic_reserve(&w->ctx, 1, &granted);
+    ORACLE(s == OLIC_OK && granted == 1, "ageing: reserve %u says %s", i, olic_status_name(s));
+  }
+  ORACLE(w->nvm.writes == writes + k, "ageing: %u writes for %u commits", w->nvm.writes - writes, k);
+  w->model.last_license_id = 1;
+  w->model.remaining = 1000000u - (k - 1u);
+  w->model.consumed_total = k - 1u;
+  w->model.time_high_water = w->now;
+  w->installed = 1000000;
+  w->granted = k - 1u;
+  reboot(w);
+  olic_state_info now = current(w);
+  ORACLE(same_state(&now, &w->model), "ageing: the reboot found another state");
+  observe(w, &now);
+}
+
 /* Factory: blank or erased storage is never a device; provisioning may be cut. */
 static void factory(world *w, reader *r) {
+  static const uint32_t sizes[] = STATE_SIZES;
   uint8_t setup = u8(r);
-  ram_storage_reset(&w->nvm, (setup & STATE_SETUP_ERASED) ? 0xFF : 0x00);
+  uint32_t size = sizes[(setup >> STATE_SETUP_SIZE_SHIFT) & 3u];
+  ram_storage_reset_sized(&w->nvm, (setup & STATE_SETUP_ERASED) ? 0xFF : 0x00, size);
   w->st = ram_storage_api(&w->nvm);
   w->config = test_config(FIRMWARE);
   ORACLE(olic_init(&w->ctx, &w->config, &w->st) == OLIC_ERR_STATE, "blank storage taken for a device");
@@ -335,6 +378,8 @@ static void factory(world *w, reader *r) {
   fresh.firmware_version = FIRMWARE;
   ORACLE(same_state(&s, &fresh), "a provisioned device does not start empty");
   w->model = s;
+  unsigned age = setup >> STATE_SETUP_AGE_SHIFT;
+  if (age != 0) age_device(w, age);
 }
 
 static void one_input(const uint8_t *data, size_t size) {

@@ -193,7 +193,11 @@ typedef struct olic_extension {
 /* The verifier's working state. Fill it only with olic_init; the fields are
    private and may change between releases. It holds copies of the trusted keys,
    the device identity and the last committed NVM state, plus the storage
-   callbacks (the storage->ctx pointer must outlive the context). */
+   callbacks (the storage->ctx pointer must outlive the context). It is not
+   locked inside: a call that changes it (olic_install, olic_reserve,
+   olic_make_request) must not overlap any other call on the same context, from a
+   thread or an interrupt; const calls may overlap each other. One context per NVM
+   region. docs/integration.md, "Threads and interrupts". */
 typedef struct olic_context {
   uint64_t ready_;                     /* a magic value when olic_init succeeded */
   olic_storage storage_;

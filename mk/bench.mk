@@ -33,6 +33,8 @@ bench-build: $(BENCH_BIN) $(BENCH_COUNT_BIN)
 bench: $(BENCH_BIN)
 	$(if $(filter $(OLIC_CLI),$(ALL_TARGETS)),$(MAKE) $(OLIC_CLI))
 	$(BENCH_BIN) $(BUILD)/libolic.a $(OLIC_CLI) $(CROSS_SIZES) $(BUILD)/bench/work $(BUILD)/bench.json
+	@# mk/keys.mk: the token batch against the file one, merged into bench.json.
+	$(MAKE) bench-pkcs11
 
 bench-instructions: $(BENCH_COUNT_BIN)
 	Bench/instructions/count.sh $(BENCH_COUNT_BIN) $(BUILD)/bench/instructions

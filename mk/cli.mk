@@ -25,3 +25,5 @@ test-cli: $(BUILD)/olic $(BUILD)/libolic.a
 	@command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }
 	python3 Tests/cli/run_tests.py --olic $(BUILD)/olic --lib $(BUILD)/libolic.a \
 	  --cc "$(CC)" --sodium-libs "$(SODIUM_LIBS)" --work-dir $(CLI_TEST_DIR)
+	python3 Tests/cli/test_newcomer.py --olic $(BUILD)/olic --lib $(BUILD)/libolic.a \
+	  --cc "$(CC)" --sodium-libs "$(SODIUM_LIBS)" --work-dir $(BUILD)/cli-test-newcomer

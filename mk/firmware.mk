@@ -26,6 +26,8 @@ $(FIRMWARE_TEST_DIR)/mint: Tests/firmware/mint.c include/olic.h $(BUILD)/libolic
 test-firmware: $(BUILD)/mock-firmware $(FIRMWARE_TEST_DIR)/mint
 	python3 Tests/firmware/run_tests.py --firmware $(BUILD)/mock-firmware \
 	  --mint $(FIRMWARE_TEST_DIR)/mint --work-dir $(FIRMWARE_TEST_DIR)/runs
+	python3 Tests/firmware/test_ring.py --firmware $(BUILD)/mock-firmware \
+	  --mint $(FIRMWARE_TEST_DIR)/mint --work-dir $(FIRMWARE_TEST_DIR)/ring-runs
 
 demo: $(BUILD)/mock-firmware $(BUILD)/olic
 	bash Tests/firmware/demo.sh $(BUILD)

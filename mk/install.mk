@@ -1,6 +1,7 @@
 # make install PREFIX=...: the header, the static library and a pkg-config file,
-# which is all a vendor's build needs. include/module.modulemap is for Swift
-# only and is not installed. DESTDIR is honoured for staged (packaging) installs.
+# which is all a vendor's build needs, the olic CLI (PREFIX/bin) and the docs
+# (PREFIX/share/doc/olic). include/module.modulemap is for Swift only and is not
+# installed. DESTDIR is honoured for staged (packaging) installs.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -9,13 +10,19 @@ OLIC_RELEASE ?= 1.0.0
 
 .PHONY: install test-install
 
+INSTALL_DOCS := README.md $(sort $(wildcard docs/*.md))
+
 # prefix= is made absolute: a relative one would mean nothing to pkg-config.
-# libolic.a is static, so its dependency on libsodium only shows at the final
-# link: Requires.private makes `pkg-config --static --libs olic` add it.
-install: $(BUILD)/libolic.a include/olic.h
-	install -d "$(DESTDIR)$(PREFIX)/include" "$(DESTDIR)$(PREFIX)/lib/pkgconfig"
+# Only a static archive ships, so every link of -lolic needs libsodium too:
+# Requires (not Requires.private) makes plain `pkg-config --libs olic` say so.
+install: $(BUILD)/libolic.a include/olic.h $(BUILD)/olic
+	install -d "$(DESTDIR)$(PREFIX)/include" "$(DESTDIR)$(PREFIX)/lib/pkgconfig" \
+	  "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/doc/olic/docs"
 	install -m 0644 include/olic.h "$(DESTDIR)$(PREFIX)/include/olic.h"
 	install -m 0644 $(BUILD)/libolic.a "$(DESTDIR)$(PREFIX)/lib/libolic.a"
+	install -m 0755 $(BUILD)/olic "$(DESTDIR)$(PREFIX)/bin/olic"
+	install -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/olic/README.md"
+	install -m 0644 $(filter docs/%,$(INSTALL_DOCS)) "$(DESTDIR)$(PREFIX)/share/doc/olic/docs/"
 	printf '%s\n' \
 	  'prefix=$(abspath $(PREFIX))' \
 	  'exec_prefix=$${prefix}' \
@@ -25,7 +32,7 @@ install: $(BUILD)/libolic.a include/olic.h
 	  'Name: olic' \
 	  'Description: Offline licensing verifier for AI accelerators (olic v1)' \
 	  'Version: $(OLIC_RELEASE)' \
-	  'Requires.private: libsodium' \
+	  'Requires: libsodium' \
 	  'Cflags: -I$${includedir}' \
 	  'Libs: -L$${libdir} -lolic' \
 	  > "$(DESTDIR)$(PREFIX)/lib/pkgconfig/olic.pc"
@@ -33,7 +40,7 @@ install: $(BUILD)/libolic.a include/olic.h
 
 # Installs into a fresh prefix and builds an outside program from it with
 # nothing but pkg-config, as a vendor would.
-test-install: $(BUILD)/libolic.a
+test-install: $(BUILD)/libolic.a $(BUILD)/olic
 	Tests/install/run.sh
 
 TEST_TARGETS += test-install

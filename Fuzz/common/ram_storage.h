@@ -4,8 +4,10 @@
  * prefix, reported as failure or (as a write the chip never got to finish
  * would look to code that kept running) as success, and failing reads.
  *
- * Every access outside the array aborts: olic promises to stay inside
- * [0, OLIC_STORAGE_MIN_SIZE), and a fuzzer should say so loudly if it does not.
+ * Every access outside the storage's size aborts: olic promises to stay inside
+ * [0, storage->size), and a fuzzer should say so loudly if it does not. The
+ * size is OLIC_STORAGE_MIN_SIZE unless ram_storage_reset_sized chose another
+ * (fuzz_state runs rings of several sizes).
  */
 #ifndef OLIC_FUZZ_RAM_STORAGE_H
 #define OLIC_FUZZ_RAM_STORAGE_H
@@ -15,10 +17,11 @@
 
 #include "olic.h"
 
-enum { RAM_STORAGE_SIZE = OLIC_STORAGE_MIN_SIZE };
+enum { RAM_STORAGE_SIZE = OLIC_STORAGE_MIN_SIZE, RAM_STORAGE_CAPACITY = 4096 };
 
 typedef struct ram_storage {
-  uint8_t bytes[RAM_STORAGE_SIZE];
+  uint8_t bytes[RAM_STORAGE_CAPACITY];
+  uint32_t size;            /* storage->size, <= RAM_STORAGE_CAPACITY */
   uint32_t writes;          /* write calls so far, torn ones included */
   bool cut_armed;
   uint32_t cut_at_write;    /* value of `writes` whose call is torn */
@@ -33,7 +36,10 @@ typedef struct ram_storage {
 /* Blank storage: every byte `fill` (0x00 blank, 0xFF erased flash), no fault armed. */
 void ram_storage_reset(ram_storage *r, uint8_t fill);
 
-/* The olic_storage that points at `r` (size = RAM_STORAGE_SIZE). */
+/* The same with `size` bytes (OLIC_STORAGE_MIN_SIZE..RAM_STORAGE_CAPACITY). */
+void ram_storage_reset_sized(ram_storage *r, uint8_t fill, uint32_t size);
+
+/* The olic_storage that points at `r` (size = r->size). */
 olic_storage ram_storage_api(ram_storage *r);
 
 /* Tears the `nth`-th write from now (0 = the next one): only the first `prefix`

@@ -3,7 +3,13 @@
  *
  * Byte 0, setup: bit 0 storage starts erased (0xFF) rather than blank (0x00);
  * bit 1 cut power during olic_provision, with byte 1 as the torn prefix and
- * bit 2 as the torn write's reported outcome (1 = success).
+ * bit 2 as the torn write's reported outcome (1 = success); bits 3-4 the
+ * storage size (STATE_SIZES: 256, 1000, 4096, 352 bytes, i.e. rings of 2, 8,
+ * 32 and 3 slots); bits 5-7 "age" A: when not 0, the device first installs
+ * 1,000,000 units and reserves one unit at a time round the ring twice, to
+ * where the A-th commit of the program is the wrap from the last slot to the
+ * first (a ring shorter than A slots wraps sooner, and more often).
+ * Setup 0 is the old meaning: 256 bytes, no ageing.
  * Then operations until the input ends (at most STATE_MAX_OPS). Each starts with
  * an opcode byte (taken modulo OP_COUNT); its operands follow, and a missing
  * operand byte reads as 0, so every input is a program.
@@ -16,7 +22,11 @@ enum {
   STATE_SETUP_ERASED = 1,
   STATE_SETUP_CUT_PROVISION = 2,
   STATE_SETUP_CUT_REPORTS_OK = 4,
+  STATE_SETUP_SIZE_SHIFT = 3,     /* 2 bits: index into STATE_SIZES */
+  STATE_SETUP_AGE_SHIFT = 5,      /* 3 bits */
 };
+
+#define STATE_SIZES {256u, 1000u, 4096u, 352u}
 
 enum state_op {
   /* id_delta i8 (from the highest id installed), allowance u32 (0: near 2^64),

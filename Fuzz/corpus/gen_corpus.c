@@ -194,6 +194,33 @@ static void programs(void) {
   const uint8_t saturate[] = {0, OP_INSTALL, 1, 0, 0, 0, 0, 0, 0, OP_INSTALL, 1, 0, 0, 0, 0, 0, 0,
                               OP_RESERVE, 0xff, 0xff, 0xff, 0xff, OP_CUT, 0x80, 96, OP_RESERVE, 0xff, 0xff, 0xff, 0xff};
   program("saturate", saturate, sizeof saturate);
+
+  /* Rings: each size (setup bits 3-4), aged so that the wrap is the program's
+     first or third commit, with that commit torn at a few prefixes. */
+  static const char *const size_names[] = {"256", "1000", "4096", "352"};
+  static const uint8_t ring_prefixes[] = {0, 8, 16, 17, 95, 96};
+  for (unsigned z = 0; z < 4; z++) {
+    for (size_t i = 0; i < sizeof ring_prefixes; i++) {
+      for (unsigned age = 1; age <= 3; age += 2) {
+        char name[64];
+        uint8_t setup = (uint8_t)(1u | z << STATE_SETUP_SIZE_SHIFT | age << STATE_SETUP_AGE_SHIFT);
+        const uint8_t wrap[] = {setup, OP_CUT, (uint8_t)((age - 1u) | (i & 1u ? 0x80u : 0u)), ring_prefixes[i],
+                                OP_RESERVE, 5, 0, 0, 0, OP_REQUEST, 0, OP_RESERVE, 7, 0, 0, 0,
+                                OP_REBOOT, OP_RESERVE, 9, 0, 0, 0, OP_PROVISION};
+        snprintf(name, sizeof name, "ring-%s-wrap-%u-cut-%u", size_names[z], age, ring_prefixes[i]);
+        program(name, wrap, sizeof wrap);
+      }
+    }
+    /* Not aged: plain programs on each ring size, past a wrap on the small ones. */
+    char name[64];
+    const uint8_t plain[] = {(uint8_t)(z << STATE_SETUP_SIZE_SHIFT), OP_INSTALL, 1, 0xe8, 3, 0, 0, 0, 0,
+                             OP_RESERVE, 1, 0, 0, 0, OP_RESERVE, 1, 0, 0, 0, OP_REQUEST, 0,
+                             OP_RESERVE, 1, 0, 0, 0, OP_CUT, 0x01, 40, OP_RESERVE, 1, 0, 0, 0,
+                             OP_RESERVE, 1, 0, 0, 0, OP_REBOOT, OP_FAIL_WRITE, 96, OP_RESERVE, 2, 0, 0, 0,
+                             OP_RESERVE, 3, 0, 0, 0, OP_FAIL_READS, OP_RESERVE, 4, 0, 0, 0};
+    snprintf(name, sizeof name, "ring-%s-plain", size_names[z]);
+    program(name, plain, sizeof plain);
+  }
 }
 
 int main(int argc, char **argv) {

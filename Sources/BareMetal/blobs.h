@@ -12,7 +12,7 @@
    .olic_trusted_keys section (ROM/OTP on a chip, see link.ld). */
 extern const uint8_t blob_trusted_keys[1][32];
 
-/* This device: its id, BLAKE2b-256 of its public key (spec section 3), and
+/* This device: its id, BLAKE2b-256 of its public key (docs/format.md), and
    its Ed25519 secret key, seed || public key, for signing requests. */
 extern const uint8_t blob_device_id[32];
 extern const uint8_t blob_device_secret_key[64];

@@ -41,7 +41,8 @@ static void summary(const char *name, uint32_t length, uint32_t befores, const c
 
 bool power_cut_sweep(const char *name, const olic_config *config, nvm_operation op,
                      const void *arg) {
-  nvm_image before_image, after_image;
+  /* 64 KiB each at the largest size: static, off the stack. */
+  static nvm_image before_image, after_image;
   olic_state_info before, after, got;
   olic_context ctx;
   uint32_t failures = expect_failures();
@@ -89,7 +90,7 @@ bool power_cut_sweep(const char *name, const olic_config *config, nvm_operation 
 }
 
 bool power_cut_sweep_provision(const olic_config *config) {
-  nvm_image blank_image, after_image;
+  static nvm_image blank_image, after_image;
   olic_state_info after, got;
   olic_context ctx;
   uint32_t failures = expect_failures();

@@ -1,5 +1,5 @@
 /*
- * Power cuts at every byte of an NVM write (spec section 6): for each prefix
+ * Power cuts at every byte of an NVM write (docs/format.md, "State in secure NVM"): for each prefix
  * length k of the operation's one write, restore the NVM as it was, cut the
  * power after k bytes, reboot, and require that olic_init recovers exactly the
  * state before the operation or exactly the state after it (k = 0 must give

@@ -1,6 +1,6 @@
 /*
  * The bare-metal scenario: the life of one device, scripted, with every status
- * checked against the one the spec requires, and the costs of the calls a
+ * checked against the one docs/format.md requires, and the costs of the calls a
  * vendor budgets for measured in retired instructions and stack bytes.
  *
  *   1. erased NVM is not a device; provision (with a power cut at every byte),
@@ -10,7 +10,10 @@
  *      to a request not yet made and ones outside their validity window are
  *      refused, and refusals write nothing;
  *   4. a power cut at every byte of the NVM write of install, reserve and
- *      make_request, each followed by a reboot that must recover.
+ *      make_request, each followed by a reboot that must recover;
+ *   5. the same on larger NVMs, where the state is a ring of slots: at the
+ *      wrap from the last slot to the first, on 1000 bytes and 4 KiB (ring.c),
+ *      and olic_init's cost at 256 B, 4 KiB and 64 KiB.
  *
  * QEMU's exit status is 0 only if every expectation held.
  */
@@ -24,6 +27,7 @@
 #include "olic_sodium_min.h"
 #include "platform.h"
 #include "power_cut.h"
+#include "ring.h"
 
 #define FIRMWARE_VERSION 1u
 #define RESERVE_CHUNK 300u /* compute units paid for before each burst of work */
@@ -221,6 +225,8 @@ int main(void) {
   spend_and_request();
   refusals();
   power_cuts(&config);
+  ring_power_cuts(&config);
+  ring_boot_costs(&config);
   metric_summary();
 
   uint32_t failures = expect_failures();

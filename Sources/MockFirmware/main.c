@@ -102,7 +102,7 @@ static void load_keys(void) {
     fprintf(stderr, "mock-firmware: --device-key %s: %s\n", dev.opt.device_key_path, why);
     finish(EXIT_USAGE, "usage");
   }
-  /* The spec's reference derivation: the device id is a hash of its public key. */
+  /* The device id is BLAKE2b-256 of its public key (docs/format.md; `olic pubkey --device-id`). */
   if (crypto_generichash(dev.device_id, sizeof dev.device_id, dev.secret_key + 32, 32, NULL, 0) !=
       0) {
     fprintf(stderr, "mock-firmware: BLAKE2b failed\n");
@@ -249,7 +249,7 @@ static bool wait_for_license(void) {
 }
 
 static void boot(void) {
-  nvm_open_result r = nvm_open(&dev.nvm, dev.opt.nvm_path, dev.opt.provision);
+  nvm_open_result r = nvm_open(&dev.nvm, dev.opt.nvm_path, dev.opt.nvm_size, dev.opt.provision);
   if (r == NVM_FAILED) finish(EXIT_NO_STATE, "no-state");
   if (r == NVM_MISSING) {
     fprintf(stderr, "mock-firmware: --nvm %s: missing or empty; the device has no state "

@@ -48,10 +48,11 @@ static void sync_parent_dir(const char *path) {
   close(dfd);
 }
 
-nvm_open_result nvm_open(nvm_file *nvm, const char *path, bool create) {
+nvm_open_result nvm_open(nvm_file *nvm, const char *path, uint32_t size, bool create) {
   memset(nvm, 0, sizeof *nvm);
   nvm->fd = -1;
   nvm->path = path;
+  nvm->size = size;
 
   int fd = open(path, O_RDWR);
   if (fd < 0 && errno != ENOENT) {
@@ -80,9 +81,14 @@ nvm_open_result nvm_open(nvm_file *nvm, const char *path, bool create) {
     }
     /* Erased flash reads as 0xff; olic must see that as "no state", never as
        a device with zero allowance. */
-    uint8_t erased[NVM_FILE_SIZE];
+    static uint8_t erased[4096];
     memset(erased, 0xff, sizeof erased);
-    if (write_all(fd, erased, sizeof erased, 0) != 0 || fsync(fd) != 0) {
+    bool ok = true;
+    for (uint32_t at = 0; ok && at < size; at += (uint32_t)sizeof erased) {
+      uint32_t n = size - at < sizeof erased ? size - at : (uint32_t)sizeof erased;
+      ok = write_all(fd, erased, n, (off_t)at) == 0;
+    }
+    if (!ok || fsync(fd) != 0) {
       fprintf(stderr, "mock-firmware: --nvm %s: cannot initialise: %s\n", path, strerror(errno));
       close(fd);
       return NVM_FAILED;
@@ -91,9 +97,9 @@ nvm_open_result nvm_open(nvm_file *nvm, const char *path, bool create) {
     nvm->fd = fd;
     return NVM_CREATED;
   }
-  if (st.st_size != NVM_FILE_SIZE) {
-    fprintf(stderr, "mock-firmware: --nvm %s: %lld bytes, expected %d: not an NVM image\n", path,
-            (long long)st.st_size, NVM_FILE_SIZE);
+  if (st.st_size != (off_t)size) {
+    fprintf(stderr, "mock-firmware: --nvm %s: %lld bytes, expected %u (--nvm-size): not this "
+            "device's NVM image\n", path, (long long)st.st_size, size);
     close(fd);
     return NVM_FAILED;
   }
@@ -101,19 +107,19 @@ nvm_open_result nvm_open(nvm_file *nvm, const char *path, bool create) {
   return NVM_OPENED;
 }
 
-static bool in_bounds(uint32_t offset, uint32_t len) {
-  return offset <= NVM_FILE_SIZE && len <= NVM_FILE_SIZE - offset;
+static bool in_bounds(const nvm_file *nvm, uint32_t offset, uint32_t len) {
+  return offset <= nvm->size && len <= nvm->size - offset;
 }
 
 static int nvm_read(void *ctx, uint32_t offset, void *buf, uint32_t len) {
   nvm_file *nvm = ctx;
-  if (buf == NULL || !in_bounds(offset, len)) return -1;
+  if (buf == NULL || !in_bounds(nvm, offset, len)) return -1;
   return read_all(nvm->fd, buf, len, (off_t)offset);
 }
 
 static int nvm_write(void *ctx, uint32_t offset, const void *buf, uint32_t len) {
   nvm_file *nvm = ctx;
-  if (buf == NULL || !in_bounds(offset, len)) return -1;
+  if (buf == NULL || !in_bounds(nvm, offset, len)) return -1;
   nvm->writes++;
   if (nvm->cut_at != 0 && nvm->writes == nvm->cut_at) {
     uint32_t landed = len / 2;
@@ -128,7 +134,7 @@ static int nvm_write(void *ctx, uint32_t offset, const void *buf, uint32_t len) 
 }
 
 olic_storage nvm_storage(nvm_file *nvm) {
-  olic_storage s = {.ctx = nvm, .size = NVM_FILE_SIZE, .read = nvm_read, .write = nvm_write};
+  olic_storage s = {.ctx = nvm, .size = nvm->size, .read = nvm_read, .write = nvm_write};
   return s;
 }
 

@@ -4,13 +4,17 @@
 
 #include <string.h>
 
+#include "nvm_file.h"
+
 enum { DEFAULT_CHUNK = 1000, MAX_WAIT_SECONDS = 86400 };
 
 void options_print_usage(FILE *f) {
   fputs(
       "usage: mock-firmware --nvm FILE --trusted-key FILE [--trusted-key FILE]...\n"
       "                     --device-key FILE --mailbox DIR [options]\n"
-      "  --nvm FILE                 secure NVM image (256 bytes, fsynced on every write)\n"
+      "  --nvm FILE                 secure NVM image (--nvm-size bytes, fsynced on every write)\n"
+      "  --nvm-size BYTES           the NVM's size, all of it olic's (default 256, the\n"
+      "                             minimum; up to 16777216); more bytes = more ring slots\n"
       "  --provision                factory step: create a missing NVM and write the first\n"
       "                             state if none is intact (OLIC_ERR_PROVISIONED otherwise)\n"
       "  --trusted-key FILE         regulator public key, PEM SPKI or 64 hex (1 to 8 times)\n"
@@ -68,10 +72,13 @@ options_result options_parse(int argc, char **argv, options *o) {
   memset(o, 0, sizeof *o);
   o->firmware_version = 1;
   o->chunk = DEFAULT_CHUNK;
+  o->nvm_size = NVM_FILE_DEFAULT_SIZE;
+  bool have_nvm_size = false;
   bool have_permille = false, have_on_exhausted = false, have_fw = false, have_work = false,
        have_chunk = false, have_wait = false, have_cut = false;
   const number_flag numbers[] = {
       {"--firmware-version", 0, UINT32_MAX, offsetof(options, firmware_version), 32, &have_fw},
+      {"--nvm-size", OLIC_STORAGE_MIN_SIZE, NVM_FILE_MAX_SIZE, offsetof(options, nvm_size), 32, &have_nvm_size},
       {"--work", 0, UINT64_MAX, offsetof(options, work), 64, &have_work},
       {"--chunk", 1, UINT64_MAX, offsetof(options, chunk), 64, &have_chunk},
       {"--baseline-permille", 1, 1000, offsetof(options, baseline_permille), 32, &have_permille},

@@ -13,6 +13,7 @@
 
 typedef struct options {
   const char *nvm_path;
+  uint32_t nvm_size;           /* --nvm-size, default NVM_FILE_DEFAULT_SIZE (256) */
   bool provision;
   const char *trusted_key_paths[OLIC_MAX_TRUSTED_KEYS];
   size_t trusted_key_count;

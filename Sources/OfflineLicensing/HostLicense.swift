@@ -90,7 +90,7 @@
 
     /// Runs olic_encode_license with every caller value laid out in one buffer, so
     /// that the pointers in the extension table stay valid for the whole call.
-    fileprivate static func encode(
+    static func encode(
       _ fields: olic_license, extra: [Extension], into blob: inout [UInt8], length: inout Int
     ) -> olic_status {
       let values = extra.flatMap(\.value)

@@ -70,7 +70,7 @@
       nvm.deallocate()
     }
 
-    /// The firmware's olic_check: every check, in the spec's order; changes nothing.
+    /// The firmware's olic_check: every check, in docs/format.md's order; changes nothing.
     public func check(_ license: [UInt8], now: UInt64) -> (status: olic_status, license: olic_license) {
       var out = olic_license()
       let status = olic_check(context, license, license.count, now, &out)

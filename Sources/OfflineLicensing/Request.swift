@@ -1,6 +1,6 @@
 import COlic
 
-/// Writes the 120 signed bytes of a request (header and fields, section 3).
+/// Writes the 120 signed bytes of a request (header and fields, docs/format.md).
 func encodeRequestBody(
   _ b: UnsafeMutableRawBufferPointer, deviceId: UnsafeRawBufferPointer,
   publicKey: UnsafeRawBufferPointer, state: olic_state_info
@@ -27,6 +27,24 @@ func encodeRequestBody(
 /// caller-given length is `length`: header, layout, then the signature by the
 /// key the request carries.
 func verifyRequest(_ s: RawSpan, length: Int) throws(olic_status) -> olic_request {
+  let request = try readRequestFields(s, length: length, fieldRules: true)
+
+  let verified = s.withUnsafeBytes { blob -> Bool in
+    guard let base = blob.baseAddress, blob.count == RequestLayout.size else { return false }
+    return Crypto.verify(
+      signature: base + RequestLayout.signatureOffset, message: base,
+      length: RequestLayout.signatureOffset, publicKey: base + RequestLayout.publicKeyOffset)
+  }
+  guard verified else { throw OLIC_ERR_SIGNATURE }
+  return request
+}
+
+/// The header and size rules, every field, and with `fieldRules` the rules on
+/// reserved and request_sequence; the signature is verifyRequest's. Without the
+/// field rules it is what `olic inspect` shows of a refused request. Inlined, so
+/// the firmware's one caller compiles to the plain strict walk.
+@inline(__always)
+func readRequestFields(_ s: RawSpan, length: Int, fieldRules: Bool) throws(olic_status) -> olic_request {
   try checkHeader(s, length: length, type: Int(OLIC_TYPE_REQUEST))
   guard length == RequestLayout.size, s.byteCount == length else { throw OLIC_ERR_MALFORMED }
 
@@ -38,7 +56,9 @@ func verifyRequest(_ s: RawSpan, length: Int) throws(olic_status) -> olic_reques
   request.firmware_version = try s.le32(at: RequestLayout.firmwareVersionOffset)
   request.reserved = try s.le32(at: RequestLayout.reservedOffset)
   request.time_high_water = try s.le64(at: RequestLayout.timeHighWaterOffset)
-  guard request.reserved == 0, request.request_sequence != 0 else { throw OLIC_ERR_MALFORMED }
+  if fieldRules {
+    guard request.reserved == 0, request.request_sequence != 0 else { throw OLIC_ERR_MALFORMED }
+  }
   try withUnsafeMutableBytes(of: &request.device_id) { (b) throws(olic_status) in
     try s.copy(from: RequestLayout.deviceIdOffset, into: b)
   }
@@ -48,13 +68,5 @@ func verifyRequest(_ s: RawSpan, length: Int) throws(olic_status) -> olic_reques
   try withUnsafeMutableBytes(of: &request.signature) { (b) throws(olic_status) in
     try s.copy(from: RequestLayout.signatureOffset, into: b)
   }
-
-  let verified = s.withUnsafeBytes { blob -> Bool in
-    guard let base = blob.baseAddress, blob.count == RequestLayout.size else { return false }
-    return Crypto.verify(
-      signature: base + RequestLayout.signatureOffset, message: base,
-      length: RequestLayout.signatureOffset, publicKey: base + RequestLayout.publicKeyOffset)
-  }
-  guard verified else { throw OLIC_ERR_SIGNATURE }
   return request
 }

@@ -7,8 +7,9 @@ import COlic
 // (magic, format, generation), then checks whole records from the highest
 // generation down until one is intact. A torn commit costs one extra checksum,
 // and erased, blank or random slots cost none (their magic is wrong). A header
-// that claims a generation but whose checksum fails is skipped for good, so each
-// round lowers the bound and the search ends within the slot count.
+// that claims a generation but whose checksum fails is skipped for good: a scan
+// collects the highest claims below a bound (2 in the first scan, 8 after),
+// checks them in order, and only if all fail scans again below the lowest.
 
 enum StateRing {
   static let headerSize = 16
@@ -49,23 +50,83 @@ enum StateRing {
     return generation == 0 ? nil : generation
   }
 
-  /// The highest claimed generation below `below` (any, when nil), the first slot
-  /// claiming it, and whether another slot claims it too.
-  static func newestClaim(_ storage: olic_storage, below: UInt64?) throws(olic_status)
-    -> (generation: UInt64, slot: UInt32, shared: Bool)?
-  {
-    var best: (generation: UInt64, slot: UInt32, shared: Bool)? = nil
+  /// How many candidates a later scan of the headers collects. Boot hashes them
+  /// in descending order and rescans only when all of them failed, so corrupt
+  /// storage costs about slots / batch scans, not one scan per slot.
+  static let batch = 8
+
+  /// The highest claimed generations below `below` (any, when nil), descending:
+  /// up to `limit` distinct ones, each with the first slot claiming it and
+  /// whether another slot claims it too. A generation kept is the first slot's:
+  /// the kept set only ever gains higher generations, so one that is kept at the
+  /// end was kept from its first claim on.
+  struct Claims {
+    var generations = InlineArray<8, UInt64>(repeating: 0)
+    var slots = InlineArray<8, UInt32>(repeating: 0)
+    var shared = InlineArray<8, Bool>(repeating: false)
+    var count = 0
+
+    /// Collects at most `limit` (1 to `batch`) generations.
+    let limit: Int
+
+    init(limit: Int) { self.limit = max(1, min(limit, StateRing.batch)) }
+
+    mutating func offer(_ generation: UInt64, slot: UInt32) {
+      // Most slots of a healthy ring are older than every candidate kept.
+      if count == limit, generation < generations[limit &- 1] { return }
+      var at = 0
+      while at < count, generations[at] > generation { at &+= 1 }
+      if at < count, generations[at] == generation {
+        shared[at] = true
+        return
+      }
+      guard at < limit else { return }
+      // Make room at `at`, dropping the lowest when full.
+      var i = min(count, limit &- 1)
+      while i > at {
+        generations[i] = generations[i &- 1]
+        slots[i] = slots[i &- 1]
+        shared[i] = shared[i &- 1]
+        i &-= 1
+      }
+      generations[at] = generation
+      slots[at] = slot
+      shared[at] = false
+      count = min(count &+ 1, limit)
+    }
+  }
+
+  static func newestClaims(_ storage: olic_storage, below: UInt64?, limit: Int) throws(olic_status) -> Claims {
+    var claims = Claims(limit: limit)
     for slot in 0..<slotCount(storage.size) {
       guard let generation = try claimedGeneration(storage, slot: slot) else { continue }
       if let below, generation >= below { continue }
-      if let current = best, generation < current.generation { continue }
-      if let current = best, generation == current.generation {
-        best = (current.generation, current.slot, true)
-      } else {
-        best = (generation, slot, false)
-      }
+      claims.offer(generation, slot: slot)
     }
-    return best
+    return claims
+  }
+
+  /// The one intact record of `generation`, first claimed by `slot`; .nothing if
+  /// none is intact (a torn or corrupt claim); .tie if two are.
+  static func verify(
+    _ storage: olic_storage, generation: UInt64, slot first: UInt32, shared: Bool
+  ) throws(olic_status) -> Found {
+    guard shared else {
+      if let record = try readRecord(storage, slot: first), record.generation == generation {
+        return .record(record)
+      }
+      return .nothing
+    }
+    var found: CommittedRecord? = nil
+    for slot in first..<slotCount(storage.size)
+    where try claimedGeneration(storage, slot: slot) == generation {
+      guard let record = try readRecord(storage, slot: slot), record.generation == generation
+      else { continue }
+      guard found == nil else { return .tie }
+      found = record
+    }
+    if let found { return .record(found) }
+    return .nothing
   }
 
   enum Found {
@@ -79,24 +140,22 @@ enum StateRing {
   /// generations are tried strictly downwards and the first intact one wins.
   static func newest(_ storage: olic_storage) throws(olic_status) -> Found {
     var below: UInt64? = nil
-    for _ in 0..<slotCount(storage.size) {
-      guard let claim = try newestClaim(storage, below: below) else { return .nothing }
-      if !claim.shared {
-        if let record = try readRecord(storage, slot: claim.slot), record.generation == claim.generation {
-          return .record(record)
+    // Each scan either ends the search or lowers `below` past at least one
+    // slot's claim, so the slot count bounds the scans.
+    for scan in 0..<slotCount(storage.size) {
+      // The first scan keeps two candidates, the newest and the one before it:
+      // enough for a healthy ring and for one torn commit, and cheap per slot.
+      let claims = try newestClaims(storage, below: below, limit: scan == 0 ? 2 : batch)
+      guard claims.count > 0 else { return .nothing }
+      for i in 0..<claims.count {
+        let generation = claims.generations[i]
+        let found = try verify(storage, generation: generation, slot: claims.slots[i], shared: claims.shared[i])
+        if case .nothing = found {
+          below = generation
+          continue
         }
-      } else {
-        var found: CommittedRecord? = nil
-        for slot in claim.slot..<slotCount(storage.size)
-        where try claimedGeneration(storage, slot: slot) == claim.generation {
-          guard let record = try readRecord(storage, slot: slot), record.generation == claim.generation
-          else { continue }
-          guard found == nil else { return .tie }
-          found = record
-        }
-        if let found { return .record(found) }
+        return found
       }
-      below = claim.generation
     }
     return .nothing
   }

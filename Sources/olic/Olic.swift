@@ -34,10 +34,16 @@ struct Olic: ParsableCommand {
 
       numbers: decimal, or hex with 0x; ids and keys: hex.
 
+      device keys: a device's id is BLAKE2b-256 of its public key (`olic pubkey --device-id`); \
+      `olic secret-key` writes its 64-byte secret key for the provisioning station.
+
       Exit status: 0 success; 1 bad input, a failed operation, or a check that did not \
-      pass (one line on stderr says which file or argument and why); 2 usage error.
+      pass (one line on stderr says which file or argument and why); 2 usage error: an \
+      unknown option or subcommand (one line, with the closest real name), or a missing or \
+      conflicting one (with the usage).
       """,
     subcommands: [
-      Keygen.self, Pubkey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+      Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+      LedgerCommand.self,
     ])
 }

@@ -8,11 +8,14 @@ import Glibc
 enum OlicMain {
   static func main() {
     do {
-      var command = try Olic.parseAsRoot()
+      var command = try UsageCheck.parse(Array(CommandLine.arguments.dropFirst()))
       try command.run()
     } catch let failure as Failure {
       Console.error(failure.message)
       exit(1)
+    } catch let problem as UsageProblem {
+      Console.error(problem.message)
+      exit(2)
     } catch let code as ExitCode {
       exit(code.rawValue)
     } catch {

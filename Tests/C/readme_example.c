@@ -7,6 +7,9 @@
 #include <string.h>
 
 /* README:BEGIN */
+#include <stdio.h>
+#include <string.h>
+
 #include "olic.h"
 
 /* Secure NVM: a RAM array here; on a chip, a protected flash or RPMB region. */

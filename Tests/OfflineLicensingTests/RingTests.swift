@@ -133,6 +133,21 @@ import Testing
     #expect(d.state.remaining == remaining.last! - 1)
   }
 
+  @Test(arguments: [1, 7, 8, 9, 17, 31])
+  func fallsBackPastManyCorruptNewerRecords(corrupt: Int) {
+    // Across the 8-candidate batches of one header scan: the newest intact
+    // record is found however many newer ones are corrupt.
+    let (d, remaining) = Self.states(size: 4096, commits: 70)
+    let newest = Ring.current(d.ram.bytes)
+    for k in 0..<corrupt { Self.corrupt(d, slot: (newest + 32 - k) % 32, at: 20 + k) }
+    #expect(d.boot() == OLIC_OK)
+    #expect(d.state.remaining == remaining[remaining.count - 1 - corrupt], "\(corrupt) corrupt")
+    #expect(d.reserve(1).0 == OLIC_OK)
+    #expect(d.ram.lastWriteOffset == (newest + 33 - corrupt) % 32 * Self.stride)
+    #expect(d.boot() == OLIC_OK)
+    #expect(d.state.remaining == remaining[remaining.count - 1 - corrupt] - 1)
+  }
+
   @Test(arguments: [256, 4096, 65536])
   func bootHashesOneRecordOnAHealthyRing(size: Int) {
     let (d, _) = Self.states(size: size, commits: Ring.slots(size) + 5)
@@ -161,9 +176,12 @@ import Testing
       ram.bytes.replaceSubrange(slot * 128..<slot * 128 + 16, with: [0x4F, 0x4C, 0x53, 0x54, 1, 0, 0, 0] + le64(UInt64(slot * 7 + 1)))
     }
     let d = Device(ram: ram, provision: false)
-    let reads = ram.recordReads
+    let reads = ram.recordReads, all = ram.reads
     #expect(d.boot() == OLIC_ERR_STATE)
     #expect(ram.recordReads - reads == 32)
+    // The first scan of the 32 headers yields 2 candidates, each later one the
+    // next 8: 2 + 8 + 8 + 8 + 6 in five scans, and a sixth finds none left.
+    #expect(ram.reads - all - 32 == 6 * 32, "header reads")
     #expect(ram.writes == 0)
     #expect(d.reserve(1) == (OLIC_ERR_STATE, 0))
   }

@@ -7,9 +7,14 @@
    device install NVM TRUSTED_HEX SEED_HEX FIRMWARE NOW LICENSE
    device request NVM TRUSTED_HEX SEED_HEX FIRMWARE OUT
    device state NVM TRUSTED_HEX SEED_HEX FIRMWARE
+   device reserve NVM TRUSTED_HEX SEED_HEX FIRMWARE UNITS
+   device request-as NVM TRUSTED_HEX SEED_HEX FIRMWARE OUT DEVICE_ID_HEX
+
+   request-as is a forger: a request for another device's id, signed with this
+   seed's key (the key it carries is this seed's, so only a registry catches it).
 
    The device key is the Ed25519 key of SEED; device_id = BLAKE2b-256(public key),
-   the spec's reference derivation. Each command prints one line: a status name,
+   as olic derives it (olic pubkey --device-id). Each command prints one line: a status name,
    or the ids/state. Exit 0 when the command ran (whatever the status), 2 on
    usage or file errors, so the tests read verdicts from stdout. */
 #include <olic.h>
@@ -112,6 +117,7 @@ int main(int argc, char **argv) {
   }
   if (argc < 6) die("missing arguments");
   device_keys(argv[4], sk, pk, id);
+  if (!strcmp(cmd, "request-as") && argc == 8) hex_in(argv[7], id, 32);
   olic_context ctx;
   olic_storage st;
   olic_status s = open_device(&ctx, &st, argv[2], argv[3], id, argv[5], trusted);
@@ -125,7 +131,13 @@ int main(int argc, char **argv) {
     printf("%s\n", olic_status_name(olic_install(&ctx, license, n, strtoull(argv[6], NULL, 10))));
     return 0;
   }
-  if (!strcmp(cmd, "request") && argc == 7) {
+  if (!strcmp(cmd, "reserve") && argc == 7) {
+    uint64_t granted = 0;
+    s = olic_reserve(&ctx, strtoull(argv[6], NULL, 10), &granted);
+    printf("%s %llu\n", olic_status_name(s), (unsigned long long)granted);
+    return 0;
+  }
+  if ((!strcmp(cmd, "request") && argc == 7) || (!strcmp(cmd, "request-as") && argc == 8)) {
     uint8_t req[OLIC_REQUEST_SIZE];
     size_t len = 0;
     s = olic_make_request(&ctx, sk, req, sizeof req, &len);

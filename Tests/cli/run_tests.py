@@ -165,17 +165,22 @@ def test_help(s):
     s.equal(s.ok(["--help"]), out, "olic --help is olic help")
     for command, words in {
         "keygen": ["0600", "openssl genpkey", "overwritten"],
-        "pubkey": ["--c-array", "--key-id", "BLAKE2b-256"],
+        "pubkey": ["--c-array", "--key-id", "BLAKE2b-256", "--device-id", "not a device id"],
+        "secret-key": ["seed", "0600", "--c-array", "--raw"],
         "issue": ["--from-request", "--registry", "last_license_id + 1", "ascending type order"],
         "inspect": ["--json", "signature_status", "olic_parse"],
         "verify": ["olic_check", "OLIC_ERR_NO_TIME", "--last-license-id", "--request-sequence"],
         "verify-request": ["184 bytes", "olic_verify_request"],
-        "batch": ["device_id,license_id,allowance", "min_firmware", "progress bar", "terminal"],
+        "batch": ["device_id,license_id,allowance", "min_firmware", "progress bar", "terminal", "RFC 4180",
+                  "--not-before", "--max-errors"],
     }.items():
-        text = s.ok(["help", command])
+        text = " ".join(s.ok(["help", command]).split())  # as read, whatever the line wrapping
         for word in words:
             s.check(word in text, f"olic help {command} mentions {word!r}")
-    s.usage(["frobnicate"], "Unexpected argument 'frobnicate'")
+    rc, out, err = s.run("frobnicate")
+    s.equal((rc, out), (2, ""), "an unknown subcommand is a usage error")
+    s.equal(err, "olic: unknown subcommand 'frobnicate' for 'olic'; the subcommands are keygen, pubkey, "
+            "secret-key, issue, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
     s.usage(["issue"], "Missing expected argument")
 
 
@@ -254,11 +259,12 @@ def test_bad_keys(s):
     s.bad_input(["pubkey", "rsa.pub.pem"], ["KEY", "rsa.pub.pem"], "not an Ed25519 public key (it is RSA)")
     s.bad_input(["pubkey", "ec.pem"], ["KEY", "ec.pem"], "not an Ed25519 private key (it is EC)")
     s.bad_input(["pubkey", "x25519.pem"], ["KEY", "x25519.pem"], "not an Ed25519 private key (it is X25519)")
-    s.bad_input(["pubkey", "encrypted.pem"], ["KEY", "encrypted.pem"], "encrypted private keys are not supported")
+    s.bad_input(["pubkey", "encrypted.pem"], ["KEY", "encrypted.pem"], "the key is encrypted and no passphrase was given")
     s.bad_input(["pubkey", "notpem.txt"], ["KEY", "notpem.txt"], "not a PEM key file")
     s.bad_input(["pubkey", "badb64.pem"], ["KEY", "badb64.pem"], "not valid base64")
     s.bad_input(["pubkey", "noend.pem"], ["KEY", "noend.pem"], "has no END line")
     s.write("crlf.pem", s.read("reg.pem").replace(b"\n", b"\r\n"))
+    os.chmod(s.path("crlf.pem"), 0o600)
     s.ok(["pubkey", "crlf.pem"], stdout=s.ok(["pubkey", "reg.pem"]), what="pubkey of a CRLF PEM file")
     s.bad_input(["pubkey", "missing.pem"], ["KEY", "missing.pem"], "cannot open")
     s.bad_input(["pubkey", s.work], ["KEY"], "is a directory")
@@ -291,7 +297,7 @@ def test_issue_and_inspect(s, device_binary):
     out = s.ok(issue_args(dev.device_id, 7, 5000, extra=["--min-firmware", "3"]))
     s.equal(out, f"wrote l.olic: license_id 7, allowance 5000, device {dev.device_id}, 136 bytes\n", "issue stdout")
     blob = s.read("l.olic")
-    # The bytes, read independently of the core (spec section 2), and openssl's verdict.
+    # The bytes, read independently of the core (docs/format.md), and openssl's verdict.
     s.equal(blob[:8].hex(), "4f4c494301018800", "header: OLIC, v1, license, 136 bytes")
     s.equal(blob[8:16].hex(), key_id, "key_id field")
     s.equal(blob[16:48].hex(), dev.device_id, "device_id field")
@@ -355,7 +361,9 @@ def test_issue_and_inspect(s, device_binary):
                  "extensions[4]: type=0x8002 name=BIND_REQUEST critical=yes length=8 request_sequence=5 "
                  "value=0500000000000000"]:
         s.check(line in text.splitlines(), f"inspect text has {line!r}")
-    s.check("signature_status" not in text, "no signature verdict without --trusted-key")
+    s.check("signature_status: NOT_CHECKED" in text.splitlines(), "without --trusted-key the signature is not checked")
+    s.equal(text.splitlines()[1:3], ["status: UNVERIFIED", "reason: the signature was not checked (no --trusted-key given)"],
+            "without --trusted-key a license is never OLIC_OK")
 
     # RFC 3339 with an offset equals the Unix time it names.
     s.ok(issue_args(dev.device_id, 9, 1, out="t.olic", extra=[
@@ -545,10 +553,12 @@ def test_request_flow(s, device_binary, trusted):
     s.equal(dev.state(), "last_license_id=5 remaining=1500 request_sequence=1", "device state after the bound license")
 
     # A bound license answers one request only: after a newer request it is refused.
-    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev.req", "--allowance", "1", "--out", "stale.olic"])
+    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev.req", "--registry", "registry.csv", "--allowance", "1",
+          "--out", "stale.olic"])
     s.equal(dev.request(s.path("dev2.req")), "OLIC_OK", "second request")
     s.equal(dev.install(s.path("stale.olic")), "OLIC_ERR_REPLAY", "the old answer is a replay now")
-    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev2.req", "--allowance", "1", "--out", "b2.olic"])
+    s.ok(["issue", "--key", "reg.pem", "--from-request", "dev2.req", "--trust-request-key", "--allowance", "1",
+          "--out", "b2.olic"])
     s.equal(dev.install(s.path("b2.olic")), "OLIC_OK", "the answer to the second request installs")
 
     s.current = "request bad input"
@@ -564,13 +574,13 @@ def test_request_flow(s, device_binary, trusted):
                 "not hex")
     s.bad_input(from_req + ["dev.req", "--registry", "missing.csv"], ["--registry", "missing.csv"], "cannot open")
     s.write("short.req", req[:100])
-    s.bad_input(from_req + ["short.req"], ["--from-request short.req"], "truncated request, 100 bytes of 184")
+    s.bad_input(from_req + ["short.req", "--trust-request-key"], ["--from-request short.req"], "truncated request, 100 bytes of 184")
     tampered = bytearray(req)
     tampered[80] ^= 0xFF  # remaining: the report no longer matches the device's signature
     s.write("tampered.req", bytes(tampered))
-    s.bad_input(from_req + ["tampered.req"], ["--from-request tampered.req"],
+    s.bad_input(from_req + ["tampered.req", "--trust-request-key"], ["--from-request tampered.req"],
                 "OLIC_ERR_SIGNATURE: the device's signature does not verify")
-    s.bad_input(from_req + ["missing.req"], ["--from-request", "missing.req"], "cannot open")
+    s.bad_input(from_req + ["missing.req", "--trust-request-key"], ["--from-request", "missing.req"], "cannot open")
     s.check(not os.path.exists(s.path("r.olic")), "refused requests produced no license")
 
     s.current = "verify-request"
@@ -583,16 +593,25 @@ def test_request_flow(s, device_binary, trusted):
     s.equal(err.count("\n"), 1, "one stderr line for a tampered request")
     rc, out, err = s.run("verify-request", "bound.olic")
     s.equal((rc, out), (1, "OLIC_ERR_MALFORMED\n"), "verify-request of a license")
+    s.equal(err, "olic: FILE bound.olic: OLIC_ERR_MALFORMED: this is an olic license, not a request "
+            "('olic verify' checks a license, 'olic inspect' shows it)\n", "verify-request says it is a license")
     s.bad_input(["verify-request", "missing.req"], ["FILE", "missing.req"], "cannot open")
     s.usage(["verify-request"], "Missing expected argument '<FILE>'")
 
     s.current = "inspect bad input"
     rc, out, err = s.run("inspect", "tampered.req")
-    s.equal((rc, out, err), (1, "type: request\nstatus: OLIC_ERR_SIGNATURE\n", ""), "inspect of a tampered request")
+    s.equal((rc, out.splitlines()[:5], out.splitlines()[7], err), (1, [
+        "type: request", "status: OLIC_ERR_SIGNATURE", "reason: the device's signature does not verify",
+        "total_length: 184", f"device_id: {dev.device_id}"], f"remaining: {le(tampered, 80, 8)}",
+        "olic: FILE tampered.req: OLIC_ERR_SIGNATURE: the device's signature does not verify\n"),
+        "inspect of a tampered request: the reason, and the fields it claims")
     rc, out, err = s.run("inspect", "v-short.olic")
-    s.equal((rc, out, err), (1, "type: license\nstatus: OLIC_ERR_MALFORMED\n", ""), "inspect of a truncated license")
+    s.equal((rc, out.splitlines()[:4], err), (1, [
+        "type: license", "status: OLIC_ERR_MALFORMED", "reason: truncated license, 100 bytes of the 168 its header gives",
+        "file_length: 100"], "olic: FILE v-short.olic: OLIC_ERR_MALFORMED: truncated license, 100 bytes of the 168 its "
+        "header gives\n"), "inspect of a truncated license")
     rc, out, err = s.run("inspect", "v-sig.olic", "--trusted-key", "reg.pub.pem")
-    s.equal((rc, out.splitlines()[1], out.splitlines()[-1]), (1, "status: OLIC_OK", "signature_status: OLIC_ERR_SIGNATURE"),
+    s.equal((rc, out.splitlines()[1], out.splitlines()[-1]), (1, "status: OLIC_ERR_SIGNATURE", "signature_status: OLIC_ERR_SIGNATURE"),
             "inspect of a license with a bad signature")
     rc, out, err = s.run("inspect", "v.olic", "--trusted-key", "ossl.pub.pem")
     s.equal((rc, out.splitlines()[-1]), (1, "signature_status: OLIC_ERR_UNKNOWN_KEY"), "inspect with another key")

@@ -751,6 +751,7 @@ def sweep(ctx, name, allowance, work_args, chunk):
             expect_eq(fs["last_license_id"], 1, f"{where}: last_license_id")
     expect_eq(runs, n * 4 * 3, "runs")
     print(f"  {name}: {n} writes, each cut 4 ways, {runs} runs")
+    return n
 
 
 @test

@@ -45,7 +45,7 @@ keygen regulator
 keygen device
 [ "$(stat -c %s "$keys/device.pk")" = 32 ] && [ "$(stat -c %s "$keys/device.seed")" = 32 ] \
   || { echo "gen-blobs.sh: bad device key" >&2; exit 1; }
-# The reference derivation of spec section 3: device_id = BLAKE2b-256(public key).
+# The device id olic derives (docs/format.md): device_id = BLAKE2b-256(public key).
 device_id=$(b2sum -l 256 "$keys/device.pk" | cut -d' ' -f1)
 cat "$keys/device.seed" "$keys/device.pk" >"$keys/device.sk"
 hex2bin "$device_id" >"$keys/device.id"

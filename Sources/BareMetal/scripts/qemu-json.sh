@@ -40,7 +40,18 @@ cat <<JSON
   "parse_instructions": $(metric parse_instructions),
   "reserve_instructions": $(metric reserve_instructions),
   "install_instructions": $(metric install_instructions),
-  "init_instructions": $(metric init_instructions),
+  "init_instructions": {
+    "256": $(metric init_256_instructions),
+    "4096": $(metric init_4096_instructions),
+    "65536": $(metric init_65536_instructions)
+  },
+  "init_after_provisioning_instructions": $(metric init_instructions),
+  "init_after_torn_commit_instructions": {
+    "256": $(metric init_torn_256_instructions),
+    "4096": $(metric init_torn_4096_instructions),
+    "65536": $(metric init_torn_65536_instructions)
+  },
+  "init_corrupt_65536_instructions": $(metric init_corrupt_65536_instructions),
   "make_request_instructions": $(metric make_request_instructions),
   "verify_request_instructions": $(metric verify_request_instructions),
   "image_text_bytes": $image,

@@ -6,13 +6,20 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Decode a license or a request and show every field.",
     discussion: """
-      Shows the fields under the spec's names, the extensions by name (unknown ones by type, \
-      with their value in hex), and the structural status: for a license, olic_parse's \
-      verdict (check steps 1-5: layout and unknown critical extensions, no key); for a \
-      request, olic_verify_request's, which includes the device's own signature. With \
-      --trusted-key, a license also gets signature_status: OLIC_ERR_UNKNOWN_KEY if its key_id \
-      names another key, else the Ed25519 verdict. --json prints one object with the same \
-      keys, integers as numbers and bytes as hex. Exits 0 when every verdict shown is OLIC_OK.
+      Shows type, status, a reason whenever status is not OLIC_OK, and the fields under \
+      their wire names, the extensions by name (unknown ones by type, with their value in \
+      hex). For a license, status is olic_parse's verdict (layout and unknown critical \
+      extensions) and then, with --trusted-key, the signature's: OLIC_ERR_UNKNOWN_KEY if its \
+      key_id names another key, else the Ed25519 verdict, also shown as signature_status. \
+      Without --trusted-key the signature is not checked: a well-formed license shows status \
+      UNVERIFIED and signature_status NOT_CHECKED, never OLIC_OK, since anyone can write a \
+      well-formed license. A license whose layout is refused shows the reason and the fixed \
+      fields that could be read. For a request, status is olic_verify_request's, which \
+      includes the device's own signature; a refused request of the right size still shows \
+      the fields it claims. --json prints one object with the same keys, \
+      integers as numbers and bytes as hex, for every outcome, even a file that is not olic \
+      (type unknown). Exits 1 with one line on stderr when status is an OLIC_ERR_ status, \
+      else 0 (OLIC_OK, or UNVERIFIED).
 
       Example: olic inspect dev.olic --json --trusted-key reg.pub.pem
       """)
@@ -29,24 +36,26 @@ struct Inspect: ParsableCommand {
   func run() throws {
     let blob = try FileInput.read(file, what: "FILE", limit: 1 << 20)
     let key = try trustedKey.map { (path) throws(Failure) in try KeyFile.load(path, what: "--trusted-key") }
-    var report: (status: olic_status, fields: [Field])
-    var verdicts: [olic_status]
+    let result: InspectResult
     switch HostBlob.kind(of: blob) {
     case .license:
-      report = BlobReport.license(blob)
-      verdicts = [report.status]
-      if let key {
-        let signature = HostLicense.signatureStatus(blob, publicKey: key.publicKey)
-        report.fields.append(Field("signature_status", .text(statusName(signature))))
-        verdicts.append(signature)
-      }
+      result = BlobReport.license(blob, publicKey: key?.publicKey)
     case .request:
-      report = BlobReport.request(blob)
-      verdicts = [report.status]
+      result = BlobReport.request(blob)
     case .unknown:
-      throw Failure("FILE \(printable(file)): neither an olic license nor a request (\(blob.count) bytes, no OLIC header of type 1 or 2)")
+      var unknown = InspectResult(type: "unknown", failure: OLIC_ERR_MALFORMED)
+      unknown.reason = "neither an olic license nor a request (\(blob.count) bytes, no OLIC header of type 1 or 2)"
+      unknown.fields = [Field("file_length", .number(UInt64(blob.count)))]
+      result = unknown
     }
-    Console.out(json ? Report.json(report.fields) : Report.text(report.fields))
-    if verdicts.contains(where: { $0 != OLIC_OK }) { throw ExitCode(1) }
+    // Text output of a file that is not olic at all would be one line of noise; a
+    // script reading --json gets an object for every outcome.
+    if json || result.type != "unknown" {
+      Console.out(json ? Report.json(result.all) : Report.text(result.all))
+    }
+    if let failure = result.failure {
+      let reason = result.reason ?? statusName(failure)
+      throw Failure(result.type == "unknown" ? "FILE \(printable(file)): \(reason)" : "FILE \(printable(file)): \(statusName(failure)): \(reason)")
+    }
   }
 }

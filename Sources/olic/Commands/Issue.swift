@@ -13,7 +13,16 @@ struct Issue: ParsableCommand {
       rows device_id,public_key), the request's key must also be the one registered for its \
       device. The license then gets license_id = the request's last_license_id + 1 and a \
       BIND_REQUEST to its request_sequence, so the device accepts it only as the answer to \
-      that request.
+      that request. --from-request needs --ledger or --registry: a request signed by any \
+      key at all is answered only with --trust-request-key.
+
+      With --ledger DB (see olic help ledger), the request is handled in one transaction: its \
+      device must be registered with the request's key, the report is recorded, anomalies \
+      refuse it (exit 1, the anomaly named on stderr and recorded), license_id = 1 + the \
+      larger of every id issued to the device and last_license_id, and the license is \
+      recorded before the file is written. The same request again gets the license already \
+      issued, byte for byte. --device with --ledger records the license too, and takes \
+      license_id from the ledger when --license-id is left out.
 
       allowance (>= 1) is added to what the device has left. --min-firmware refuses devices \
       whose firmware security version is lower. --not-before/--not-after (both, or neither) \
@@ -24,11 +33,11 @@ struct Issue: ParsableCommand {
 
       Examples:
         olic issue --key reg.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --out dev.olic
+        olic issue --ledger reg.db --key reg.pem --from-request dev.req --allowance 10000 --out dev.olic
         olic issue --key reg.pem --from-request dev.req --registry reg.csv --allowance 10000 --out dev.olic
       """)
 
-  @Option(help: ArgumentHelp("The regulator's private key (PKCS#8 PEM).", valueName: "KEY"))
-  var key: String
+  @OptionGroup var keySource: KeySourceOptions
 
   @Option(help: ArgumentHelp("The device id, 64 hex digits.", valueName: "HEX"))
   var device: String?
@@ -68,6 +77,12 @@ struct Issue: ParsableCommand {
   @Option(help: ArgumentHelp("Where to write the license.", valueName: "FILE"))
   var out: String
 
+  @Option(help: ArgumentHelp("The regulator's ledger: check and record the issuance (olic help ledger).", valueName: "DB"))
+  var ledger: String?
+
+  @Flag(help: "Answer --from-request without --ledger or --registry: trust whatever key signed the request.")
+  var trustRequestKey = false
+
   func validate() throws {
     if fromRequest != nil {
       for (given, name) in [(device, "--device"), (licenseId, "--license-id"), (bindRequest, "--bind-request")]
@@ -76,20 +91,28 @@ struct Issue: ParsableCommand {
       }
     } else {
       if device == nil { throw ValidationError("Missing --device (or --from-request)") }
-      if licenseId == nil { throw ValidationError("Missing --license-id (or --from-request)") }
+      if licenseId == nil, ledger == nil { throw ValidationError("Missing --license-id (or --from-request, or --ledger)") }
       if registry != nil { throw ValidationError("--registry is used only with --from-request") }
     }
     if (notBefore == nil) != (notAfter == nil) {
       throw ValidationError("--not-before and --not-after go together: VALIDITY holds both ends")
     }
+    try LedgerOptions.validate(fromRequest: fromRequest, ledger: ledger, registry: registry, trustRequestKey: trustRequestKey)
   }
 
   func run() throws {
-    let signer = try KeyFile.loadPrivate(key, what: "--key")
+    let signer = try keySource.signingKey()
     let allowance = try Numbers.parse(self.allowance, what: "--allowance", min: 1)
     let minFirmware = try minFirmware.map { (text) throws(Failure) in try Numbers.parse32(text, what: "--min-firmware") } ?? 0
     let validity = try Validity.parse(notBefore: notBefore, notAfter: notAfter)
     let extra = try ExtensionArguments.parse(extensions, allowUnknownCritical: allowUnknownCritical)
+    if let ledger {
+      let terms = LicenseTerms(allowance: allowance, minFirmware: minFirmware, validity: validity, extra: extra)
+      return try LedgerIssue(
+        ledger: ledger, key: signer, terms: terms, fromRequest: fromRequest, device: device, licenseId: licenseId,
+        bindRequest: bindRequest, out: out
+      ).run()
+    }
 
     let target: (device: [UInt8], licenseId: UInt64, bind: UInt64?)
     if let fromRequest {

@@ -8,7 +8,7 @@ struct Verify: ParsableCommand {
     discussion: """
       A simulated device with the given trusted keys, id and state runs olic_check on FILE, \
       exactly as a chip would before installing it, and olic prints the status name. The \
-      checks run in the spec's order and the first failure names the status: structure, \
+      checks run in docs/format.md's order and the first failure names the status: structure, \
       key_id among the trusted keys, device_id, license_id above --last-license-id, \
       BIND_REQUEST equal to --request-sequence, min_firmware_version not above \
       --firmware-version, VALIDITY against max(--now, --time-high-water), and the signature \
@@ -70,7 +70,19 @@ struct Verify: ParsableCommand {
     }
     let status = simulated.check(license, now: now).status
     Console.out(statusName(status))
-    if status != OLIC_OK { throw ExitCode(1) }
+    guard status == OLIC_OK else {
+      // The wrong kind of file fails the structure check; say so rather than leave a
+      // bare OLIC_ERR_MALFORMED to puzzle over.
+      switch HostBlob.kind(of: license) {
+      case .request:
+        Console.error("FILE \(printable(file)): this is an olic request, not a license ('olic verify-request' checks a request)")
+      case .unknown:
+        Console.error("FILE \(printable(file)): not an olic license (\(license.count) bytes, no OLIC header of type 1)")
+      case .license:
+        break
+      }
+      throw ExitCode(1)
+    }
   }
 
   private func optional(_ text: String?, _ parse: (String) throws(Failure) -> UInt64) throws(Failure) -> UInt64 {

@@ -23,7 +23,7 @@ struct VerifyRequest: ParsableCommand {
     let status = olic_verify_request(blob, blob.count, nil)
     Console.out(statusName(status))
     guard status == OLIC_OK else {
-      Console.error("FILE \(printable(file)): \(RequestProblem.describe(status, size: blob.count))")
+      Console.error("FILE \(printable(file)): \(RequestProblem.describe(status, blob: blob))")
       throw ExitCode(1)
     }
   }

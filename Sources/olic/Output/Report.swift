@@ -1,5 +1,5 @@
 /// What `inspect` shows, as ordered fields rendered either as `key: value` lines
-/// or as one JSON object. Keys are the spec's field names.
+/// or as one JSON object. Keys are the wire field names of docs/format.md.
 struct Field {
   let key: String
   let value: Value
@@ -51,7 +51,7 @@ enum Report {
     }
   }
 
-  private static func object(_ fields: [Field]) -> JSONObject {
+  static func object(_ fields: [Field]) -> JSONObject {
     var o = JSONObject()
     for field in fields {
       switch field.value {

@@ -20,6 +20,8 @@ final class BatchOutput: Sendable {
   /// The staging directory, open: files are created relative to it, one path
   /// component to resolve instead of the whole path.
   private let stagingFD: Int32
+  /// Held for the life of the batch: see StagingLeftovers.
+  private let lockFD: Int32
 
   init(directory: String) throws(Failure) {
     let trimmed = Paths.withoutTrailingSlashes(directory)
@@ -30,6 +32,7 @@ final class BatchOutput: Sendable {
       throw Failure("--out-dir: '\(printable(directory))' is not a directory")
     }
     fresh = !exists
+    StagingLeftovers.sweep(directory: trimmed, exists: exists)
     let template = fresh
       ? Paths.directory(of: trimmed) + "/." + Paths.lastComponent(of: trimmed) + ".olic-batch-XXXXXX"
       : trimmed + "/.olic-batch-XXXXXX"
@@ -49,9 +52,19 @@ final class BatchOutput: Sendable {
       rmdir(staging)
       throw Failure("--out-dir: cannot open the staging directory '\(printable(staging))': \(reason)")
     }
+    lockFD = StagingLeftovers.lock(stagingFD: stagingFD)
+    guard lockFD >= 0 else {
+      let reason = errnoText()
+      close(stagingFD)
+      rmdir(staging)
+      throw Failure("--out-dir: cannot lock the staging directory '\(printable(staging))': \(reason)")
+    }
   }
 
-  deinit { close(stagingFD) }
+  deinit {
+    close(lockFD)
+    close(stagingFD)
+  }
 
   /// Writes one staged file; `name` is a plain file name.
   func write(_ bytes: [UInt8], name: String) throws(Failure) {
@@ -67,6 +80,8 @@ final class BatchOutput: Sendable {
 
   /// Flushes the staged files, then puts them in place.
   func commit(names: [String]) throws(Failure) {
+    // The lock file must not end up in DIR; the lock itself stays held until exit.
+    unlinkat(stagingFD, StagingLeftovers.lockName, 0)
     guard FileSystem.sync(fd: stagingFD) else { throw Failure("--out-dir: cannot flush '\(printable(staging))': \(errnoText())") }
     if fresh {
       guard rename(staging, directory) == 0 else {
@@ -101,6 +116,8 @@ final class BatchOutput: Sendable {
   /// Removes the staged files and the staging directory (after a failure).
   func discard(names: [String]) {
     for name in names { unlink(staging + "/" + name) }
+    // Also whatever a thread was writing when the batch stopped.
+    for name in StagingLeftovers.entries(staging, prefix: "") { unlink(staging + "/" + name) }
     rmdir(staging)
   }
 }

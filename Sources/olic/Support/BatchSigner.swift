@@ -12,7 +12,7 @@ import Synchronization
 struct BatchSigner: Sendable {
   let rows: [BatchRow]
   let names: [String]
-  let issuer: HostLicense.Issuer
+  let key: SigningKey
   let devicesPath: String
   let output: BatchOutput
 
@@ -32,14 +32,20 @@ struct BatchSigner: Sendable {
   func run(threads: Int) throws(Failure) {
     let shared = Shared(total: rows.count)
     let drawsProgress = shared.progress.withLock { $0.enabled }
-    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+    // A token key signs thread `worker`'s rows on session `worker`.
+    DispatchQueue.concurrentPerform(iterations: threads) { worker in
       while true {
         let start = shared.next.add(Self.chunk, ordering: .relaxed).oldValue
         guard start < rows.count else { return }
         for index in start..<min(start + Self.chunk, rows.count) {
           guard !shared.failed.load(ordering: .relaxed) else { return }
+          if Interruption.requested {
+            shared.failure.withLock { if $0 == nil { $0 = Interruption.failure } }
+            shared.failed.store(true, ordering: .relaxed)
+            return
+          }
           do throws(Failure) {
-            try sign(index)
+            try sign(index, worker: worker)
           } catch {
             shared.failure.withLock { if $0 == nil { $0 = error } }
             shared.failed.store(true, ordering: .relaxed)
@@ -54,15 +60,14 @@ struct BatchSigner: Sendable {
     shared.progress.withLock { $0.finish() }
   }
 
-  private func sign(_ index: Int) throws(Failure) {
+  private func sign(_ index: Int, worker: Int) throws(Failure) {
     let row = rows[index]
     let fields = licenseFields(
-      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware)
-    switch issuer.issue(fields, extra: []) {
-    case .success(let blob):
-      try output.write(blob, name: names[index])
-    case .failure(let status):
-      throw Failure("--devices \(printable(devicesPath)):\(row.line): cannot encode the license: \(statusName(status))")
+      device: row.device, licenseId: row.licenseId, allowance: row.allowance, minFirmware: row.minFirmware,
+      validity: row.validity)
+    let blob = try key.license(fields, extra: [], worker: worker) {
+      Failure("--devices \(printable(devicesPath)):\(row.line): cannot encode the license: \(statusName($0))")
     }
+    try output.write(blob, name: names[index])
   }
 }

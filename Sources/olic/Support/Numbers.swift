@@ -21,6 +21,9 @@ enum Numbers {
       radix = 16
       utf8 = utf8.dropFirst(2)
     }
+    if utf8.count > 1, utf8.first == UInt8(ascii: "-") {
+      throw Failure("\(what()): not a number: '\(printable(text))' (a negative value is not a number here)")
+    }
     var value: UInt64 = 0
     var overflow = false
     for c in utf8 {

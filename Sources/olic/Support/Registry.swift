@@ -9,6 +9,7 @@ struct Registry {
     var firstLine: [String: Int] = [:]
     for (index, row) in CSV.rows(text).enumerated() {
       let at = "--registry \(printable(path)):\(row.line)"
+      if let error = row.error { throw Failure("\(at): \(error)") }
       if index == 0, row.fields.map({ $0.lowercased() }) == ["device_id", "public_key"] { continue }
       guard row.fields.count == 2 else {
         throw Failure("\(at): expected 2 fields device_id,public_key, got \(row.fields.count)")

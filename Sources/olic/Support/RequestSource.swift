@@ -8,7 +8,7 @@ enum RequestSource {
     let blob = try FileInput.read(path, what: "--from-request", limit: 1 << 20)
     var request = olic_request()
     let status = olic_verify_request(blob, blob.count, &request)
-    guard status == OLIC_OK else { throw Failure("\(what): \(RequestProblem.describe(status, size: blob.count))") }
+    guard status == OLIC_OK else { throw Failure("\(what): \(RequestProblem.describe(status, blob: blob))") }
     let device = bytes(of: request.device_id)
     let publicKey = bytes(of: request.device_public_key)
     if let registry {
@@ -29,22 +29,30 @@ enum RequestSource {
 
 /// Why a request was refused, in words, for error lines.
 enum RequestProblem {
-  static func describe(_ status: olic_status, size: Int) -> String {
-    let name = statusName(status)
+  static func describe(_ status: olic_status, blob: [UInt8]) -> String {
+    "\(statusName(status)): \(reason(status, blob: blob))"
+  }
+
+  static func reason(_ status: olic_status, blob: [UInt8]) -> String {
+    let size = blob.count
     let requestSize = Int(OLIC_REQUEST_SIZE)
     switch status {
+    case OLIC_ERR_MALFORMED where HostBlob.kind(of: blob) == .license:
+      return "this is an olic license, not a request ('olic verify' checks a license, 'olic inspect' shows it)"
+    case OLIC_ERR_MALFORMED where HostBlob.kind(of: blob) == .unknown:
+      return "not an olic request (\(size) bytes, no OLIC header of type 2)"
     case OLIC_ERR_MALFORMED where size < requestSize:
-      return "\(name): truncated request, \(size) bytes of \(requestSize)"
+      return "truncated request, \(size) bytes of \(requestSize)"
     case OLIC_ERR_MALFORMED where size > requestSize:
-      return "\(name): \(size) bytes, a request is \(requestSize)"
+      return "\(size) bytes, a request is \(requestSize)"
     case OLIC_ERR_MALFORMED:
-      return "\(name): not a well-formed request"
+      return "not a well-formed request (reserved must be 0 and request_sequence at least 1)"
     case OLIC_ERR_VERSION:
-      return "\(name): not a version 1 request"
+      return "not a version 1 request"
     case OLIC_ERR_SIGNATURE:
-      return "\(name): the device's signature does not verify"
+      return "the device's signature does not verify"
     default:
-      return name
+      return statusName(status)
     }
   }
 }

@@ -16,11 +16,7 @@ enum Validity {
 
 /// Signing through the core's encoder, with errors as one line.
 enum Signing {
-  static func issue(_ fields: olic_license, extra: [HostLicense.Extension], key: KeyMaterial) throws(Failure) -> [UInt8] {
-    guard let secretKey = key.secretKey else { throw Failure("--key: signing needs the private key") }
-    switch HostLicense.issue(fields, extra: extra, secretKey: secretKey) {
-    case .success(let blob): return blob
-    case .failure(let status): throw Failure("cannot encode the license: \(statusName(status))")
-    }
+  static func issue(_ fields: olic_license, extra: [HostLicense.Extension], key: SigningKey) throws(Failure) -> [UInt8] {
+    try key.license(fields, extra: extra) { Failure("cannot encode the license: \(statusName($0))") }
   }
 }

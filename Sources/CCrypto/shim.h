@@ -1,0 +1,9 @@
+#include <openssl/crypto.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/objects.h>
+#include <openssl/ui.h>
+#include <openssl/pkcs12.h>
