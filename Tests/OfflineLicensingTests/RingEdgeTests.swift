@@ -58,4 +58,22 @@ import Testing
       #expect(ram.recordReads == 0)
     }
   }
+
+  /// A header that the magic, the format word or a zero generation alone rules
+  /// out is never hashed.
+  @Test func aHeaderRuledOutByMagicOrFormatAloneIsNeverHashed() {
+    for (label, header) in [("magic", [0x4F, 0x4C, 0x53, 0x55] + le32(1) + le64(9)), ("format", [0x4F, 0x4C, 0x53, 0x54] + le32(2) + le64(9)),
+                            ("generation 0", [0x4F, 0x4C, 0x53, 0x54] + le32(1) + le64(0))] {
+      let ram = RAMStorage(size: 1000, fill: 0xFF)
+      Self.place(ram, slot: 0, BoundaryTests.record(generation: 5, state: [1, 1, 1, 1, 1]))
+      var fake = BoundaryTests.record(generation: 9, state: [9, 9, 9, 9, 9])
+      fake.replaceSubrange(0..<16, with: header)
+      Self.place(ram, slot: 3, fake)
+      let d = Device(ram: ram, provision: false)
+      let reads = ram.recordReads
+      #expect(d.boot() == OLIC_OK, "\(label)")
+      #expect(d.state.remaining == 1)
+      #expect(ram.recordReads - reads == 1, "only the real record is hashed (\(label))")
+    }
+  }
 }
