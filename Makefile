@@ -18,7 +18,10 @@ CORE_SOURCES := $(sort $(wildcard Sources/OfflineLicensing/*.swift))
 # The firmware library: the core in Embedded Swift, no heap, one object.
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -Osize -no-allocations \
   -parse-as-library -module-name OfflineLicensing
-HOST_MODULE_FLAGS := -I include -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap
+HOST_MODULE_FLAGS := -I include -Xcc -fmodule-map-file=Sources/CSodium/module.modulemap \
+  -Xcc -fmodule-map-file=Sources/COlicHarden/module.modulemap
+# The core's private fault-hardening primitives (a clang module, never installed).
+HARDEN_HEADERS := Sources/COlicHarden/module.modulemap Sources/COlicHarden/olic_harden.h
 
 ALL_TARGETS  := $(BUILD)/libolic.a
 RUN_TARGETS  :=
@@ -34,7 +37,7 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsodium-dev pkg-config >/dev/null; \
 	fi
 
-$(BUILD)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap | deps
+$(BUILD)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap $(HARDEN_HEADERS) | deps
 	@mkdir -p $(BUILD)/core
 	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -c $(CORE_SOURCES) -o $(BUILD)/core/olic-swift.o
 	@# Only the ABI is global: the core's Swift symbols and runtime stubs become

@@ -18,10 +18,16 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
+    // The core's private fault-hardening primitives (launders, the platform hook).
+    .systemLibrary(name: "COlicHarden", path: "Sources/COlicHarden"),
+    // OLIC_FAULT_TESTING: debug builds (swift test) may make a twin check
+    // disagree, to test the fault paths on a host; release tools cannot.
+    .target(
+      name: "OfflineLicensing", dependencies: ["COlic", "CSodium", "COlicHarden"],
+      swiftSettings: [.define("OLIC_FAULT_TESTING", .when(configuration: .debug))]),
     .systemLibrary(
       name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]),
-    .target(name: "OfflineLicensing", dependencies: ["COlic", "CSodium"]),
     // The CLI's key custody: libcrypto for key files, p11-kit's header for PKCS#11.
     .systemLibrary(
       name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",

@@ -74,6 +74,7 @@ int main(int argc, char **argv) {
   fprintf(stderr, "bench: stack high-water marks...\n");
   if (bench_stack(&r.stack)) { fprintf(stderr, "bench: stack fixtures failed\n"); return 2; }
   bench_text_bytes(archive, &r.sizes);
+  bench_hardening_bytes(archive, &r.sizes);
   bench_cross_sizes(cross, &r.sizes);
   if (CPU_COUNT(&all_cpus) > 0) (void)sched_setaffinity(0, sizeof all_cpus, &all_cpus);
   fprintf(stderr, "bench: olic batch against bare signing...\n");

@@ -2,6 +2,7 @@
    from measured values, never stored. */
 #include "report.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 typedef enum { BUDGET_NONE, BUDGET_MAX, BUDGET_MIN, BUDGET_EQUAL } budget_kind;
@@ -117,6 +118,14 @@ static void write_json(const bench_results *r, const machine_info *mi, const met
     }
   }
   fprintf(f, "  \"cross_text_bytes\": %s,\n", r->sizes.cross_present ? r->sizes.cross_json : "null");
+  if (r->sizes.hardening_measured) {
+    fprintf(f, "  \"hardening_text_bytes\": %" PRIu64 ",\n", r->sizes.hardening_bytes);
+  } else {
+    fputs("  \"hardening_text_bytes\": null,\n", f);
+  }
+  fputs("  \"hardening_text_bytes_note\": \"the fault-hardening functions' own code in libolic.a (twins, "
+        "faultDetected, helpers), from nm -S; what it inlines into the exports is not included: "
+        "docs/performance.md has the core's text before and after\",\n", f);
   if (!r->sizes.cross_present) {
     fputs("  \"cross_text_bytes_note\": ", f);
     json_string(f, r->sizes.cross_note);

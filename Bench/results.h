@@ -59,6 +59,8 @@ typedef struct size_results {
   bool cross_present;
   char cross_json[4096];                   /* normalised {"target": bytes, ...} */
   char cross_note[256];
+  bool hardening_measured;
+  uint64_t hardening_bytes;                /* the fault-hardening functions' own code */
 } size_results;
 
 enum { RING_SIZES = 3 };

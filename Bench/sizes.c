@@ -43,6 +43,40 @@ void bench_text_bytes(const char *archive, size_results *out) {
   out->text_bytes = total;
 }
 
+/* Mangled-name fragments of the hardening's own functions
+   (Sources/OfflineLicensing/Twins.swift, StateTwins.swift, Hardening.swift). */
+static const char *const hardening_functions[] = {
+    "14confirmLicense",  "14confirmInstall", "14confirmReserve",      "14confirmRequest",
+    "15confirmRecovery", "12confirmBlank",   "19confirmCommitTarget", "14confirmEncoded",
+    "13faultDetected",   "12keyIdMatches",   "9sameState",
+};
+
+void bench_hardening_bytes(const char *archive, size_results *out) {
+  out->hardening_measured = false;
+  out->hardening_bytes = 0;
+  if (strchr(archive, '\'')) return;
+  char command[1024];
+  snprintf(command, sizeof command, "nm -S --defined-only '%s' 2>/dev/null", archive);
+  FILE *p = popen(command, "r");
+  if (!p) return;
+  char line[1024];
+  unsigned found = 0;
+  while (fgets(line, sizeof line, p)) {
+    uint64_t address, size;
+    char type, name[900];
+    if (sscanf(line, "%" SCNx64 " %" SCNx64 " %c %899s", &address, &size, &type, name) != 4) continue;
+    if (type != 't' && type != 'T') continue;
+    for (size_t i = 0; i < sizeof hardening_functions / sizeof hardening_functions[0]; i++) {
+      if (strstr(name, hardening_functions[i])) {
+        out->hardening_bytes += size;
+        found++;
+        break;
+      }
+    }
+  }
+  if (pclose(p) == 0 && found > 0) out->hardening_measured = true;
+}
+
 /* A tiny reader for {"name": 123, ...}: the only shape sizes.json has. It
    re-emits what it read, so bench.json never embeds text it did not check. */
 static int parse_flat_object(const char *s, char *json, size_t cap) {

@@ -17,6 +17,13 @@
  * - State changes (provision, install, reserve, make_request) cost exactly one call
  *   of storage->write each. Calls that change nothing write nothing.
  * - Peak stack of any call, libsodium included, is below 8 KiB (make bench measures it).
+ * - The calls that take a context are hardened against single glitches
+ *   (docs/fault-hardening.md). OLIC_ERR_FAULT means a check disagreed with its
+ *   duplicate; no input produces it on a chip that runs correctly. A call that
+ *   returns it has written nothing to storage, and after it from olic_install,
+ *   olic_reserve or olic_make_request the context is unusable: every later call
+ *   returns OLIC_ERR_STATE after its NULL checks, until olic_init succeeds.
+ *   olic_check and olic_state leave their const context as it was.
  *
  * The wire formats, the check order and the NVM layout are described in
  * docs/format.md; docs/integration.md explains how to port this to a chip.
@@ -94,7 +101,8 @@ enum {
   X(OLIC_ERR_PROVISIONED, 16)         /* provision found an intact state */   \
   X(OLIC_ERR_EXHAUSTED, 17)           /* no allowance / sequence at its end */ \
   X(OLIC_ERR_BUFFER, 18)              /* output buffer too small */           \
-  X(OLIC_ERR_CRYPTO, 19)              /* libsodium failed to initialise or sign */
+  X(OLIC_ERR_CRYPTO, 19)              /* libsodium failed to initialise or sign */ \
+  X(OLIC_ERR_FAULT, 20)               /* a check disagreed with its twin: a glitch; ctx now unusable */
 
 #define OLIC_STATUS_ENUMERATOR_(name, value) name = value,
 typedef enum olic_status { OLIC_STATUS_LIST(OLIC_STATUS_ENUMERATOR_) } olic_status;
@@ -284,6 +292,15 @@ OLIC_NODISCARD olic_status olic_make_request(olic_context *ctx,
    OLIC_OK, zeroed on every failure. Storage: never. */
 OLIC_NODISCARD olic_status olic_verify_request(const uint8_t *request, size_t len,
                                                olic_request *out);
+
+/* Optional platform hook. If the firmware defines this function, olic calls it
+   once each time it detects a fault, before returning OLIC_ERR_FAULT, e.g. to
+   count glitches, wipe secrets or reset the chip (it may not return). olic
+   references it weakly: a firmware that does not define it links unchanged.
+   Define it in one of the firmware's own objects, not in a static library (a
+   weak reference does not pull a member out of an archive). It must not call
+   olic. */
+void olic_platform_fault(void);
 
 /* ------------------------------------------------------------------------- */
 /* Tool support: used by the olic CLI, tests and fuzzers. No signing here.    */

@@ -12,7 +12,7 @@ TEST_TARGETS += test-cli
 
 .PHONY: test-cli
 
-$(BUILD)/olic: $(CLI_SOURCES) include/olic.h include/module.modulemap | deps
+$(BUILD)/olic: $(CLI_SOURCES) include/olic.h include/module.modulemap $(HARDEN_HEADERS) | deps
 	swift build -c release --product olic
 	@mkdir -p $(BUILD)
 	@bin="$$(swift build -c release --product olic --show-bin-path)/olic"; \

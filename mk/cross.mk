@@ -12,7 +12,7 @@
 CROSS_DIR := $(BUILD)/cross
 CROSS_TARGETS := riscv64-none-none-eabi aarch64-none-none-elf
 CROSS_SWIFT_FLAGS := $(EMBEDDED_FLAGS) -D OLIC_BARE_METAL -Xfrontend -function-sections \
-  -I include -I Sources/CSodium/bare
+  -I include -I Sources/CSodium/bare -I Sources/COlicHarden
 # Per target (docs/cross.md):
 #   riscv64: pinned to rv64imac/lp64 (no FPU, soft-float ABI), the arch and ABI
 #     that riscv64-unknown-elf-gcc and picolibc's multilib use for the image
@@ -33,7 +33,7 @@ CROSS_OBJDUMP := $(dir $(shell command -v $(SWIFTC) 2>/dev/null))llvm-objdump
 cross: $(CROSS_DIR)/sizes.json
 	@cat $<
 
-$(CROSS_DIR)/%/olic.o: $(CORE_SOURCES) include/olic.h include/module.modulemap \
+$(CROSS_DIR)/%/olic.o: $(CORE_SOURCES) include/olic.h include/module.modulemap $(HARDEN_HEADERS) \
     Sources/CSodium/bare/module.modulemap Sources/CSodium/bare/olic_sodium_min.h
 	@mkdir -p $(dir $@)
 	$(SWIFTC) -target $* $(CROSS_SWIFT_FLAGS) $(CROSS_FLAGS_$*) -c $(CORE_SOURCES) -o $@

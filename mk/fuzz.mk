@@ -33,11 +33,11 @@ FUZZ_UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 # --- the instrumented cores -------------------------------------------------
 
-$(FUZZ_DIR)/olic.o: $(CORE_SOURCES) include/olic.h include/module.modulemap | deps
+$(FUZZ_DIR)/olic.o: $(CORE_SOURCES) include/olic.h include/module.modulemap $(HARDEN_HEADERS) | deps
 	@mkdir -p $(dir $@)
 	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -g -sanitize=fuzzer,address -c $(CORE_SOURCES) -o $@
 
-$(ASAN_DIR)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap | deps
+$(ASAN_DIR)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap $(HARDEN_HEADERS) | deps
 	@mkdir -p $(ASAN_DIR)
 	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -g -sanitize=address -c $(CORE_SOURCES) -o $(ASAN_DIR)/olic.o
 	@rm -f $@.tmp && ar rcs $@.tmp $(ASAN_DIR)/olic.o && mv $@.tmp $@

@@ -15,16 +15,19 @@ enum Crypto {
   }
 
   /// Ed25519 verification, RFC 8032 with libsodium's strict rules
-  /// (canonical S, no small-order R or public key).
+  /// (canonical S, no small-order R or public key). libsodium's result as it
+  /// is: 0 passes, anything else (-1) fails. The fault-hardened check keeps
+  /// this value rather than a Bool, which one flipped bit would turn.
   static func verify(
     signature: UnsafeRawPointer, message: UnsafeRawPointer, length: Int,
     publicKey: UnsafeRawPointer
-  ) -> Bool {
-    guard length >= 0 else { return false }
-    return crypto_sign_verify_detached(
+  ) -> Int32 {
+    // Clamped, not refused: an early "return -1" here is hoisted above the
+    // call, where a glitch that skips past it leaves a stale 0 as the result.
+    crypto_sign_verify_detached(
       signature.assumingMemoryBound(to: UInt8.self),
-      message.assumingMemoryBound(to: UInt8.self), UInt64(length),
-      publicKey.assumingMemoryBound(to: UInt8.self)) == 0
+      message.assumingMemoryBound(to: UInt8.self), UInt64(clamping: length),
+      publicKey.assumingMemoryBound(to: UInt8.self))
   }
 
   static func sign(

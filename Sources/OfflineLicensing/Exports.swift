@@ -3,7 +3,8 @@ import COlic
 // The C ABI of include/olic.h. Each export checks its arguments in the order the
 // spec gives, copies caller input to a private buffer, makes one call into the
 // core and writes its outputs. `@c @implementation` makes the compiler check
-// every signature against the header.
+// every signature against the header. The exports that take a context, and so
+// may change state or grant, are fault-hardened: HardenedExports.swift.
 
 @c @implementation
 public func olic_status_name(_ s: olic_status) -> UnsafePointer<CChar>! {
@@ -26,11 +27,13 @@ public func olic_provision(_ storage: UnsafePointer<olic_storage>!) -> olic_stat
   guard let storage = usableStorage(storage) else { return OLIC_ERR_ARGUMENT }
   guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
   do throws(olic_status) {
-    guard try !hasIntactRecord(storage) else { return OLIC_ERR_PROVISIONED }
+    guard try !hasIntactRecord(storage) else { return refuse(OLIC_ERR_PROVISIONED) }
+    var blank = storage
+    try confirmBlank(&blank)
     try writeRecord(storage, slot: 0, generation: 1, state: olic_state_info())
     return OLIC_OK
   } catch {
-    return error
+    return refusal(error, nil)
   }
 }
 
@@ -69,7 +72,9 @@ public func olic_init(
   ctx.pointee.storage_ = usable
 
   do throws(olic_status) {
-    let record = try loadNewestRecord(usable)
+    var record = try loadNewestRecord(usable)
+    var storageCopy = usable
+    try confirmRecovery(&storageCopy, &record)
     ctx.pointee.state_ = record.state
     ctx.pointee.state_.firmware_version = config.pointee.firmware_version
     ctx.pointee.generation_ = record.generation
@@ -78,94 +83,8 @@ public func olic_init(
     return OLIC_OK
   } catch {
     ctx.pointee = olic_context()
-    return error
+    return refusal(error, nil)
   }
-}
-
-@c @implementation
-public func olic_check(
-  _ ctx: UnsafePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64,
-  _ out: UnsafeMutablePointer<olic_license>!
-) -> olic_status {
-  out?.pointee = olic_license()
-  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  return decodePrivateCopy(of: license, length: len, as: LicenseCopy.self, into: out) {
-    (s, length) throws(olic_status) in try checkLicense(ctx, s, length: length, now: now)
-  }
-}
-
-@c @implementation
-public func olic_install(
-  _ ctx: UnsafeMutablePointer<olic_context>!, _ license: UnsafePointer<UInt8>!, _ len: Int, _ now: UInt64
-) -> olic_status {
-  guard let ctx, let license else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  let nothing: UnsafeMutablePointer<olic_license>? = nil
-  return decodePrivateCopy(of: license, length: len, as: LicenseCopy.self, into: nothing) {
-    (s, length) throws(olic_status) in
-    let checked = try checkLicense(UnsafePointer(ctx), s, length: length, now: now)
-    var next = ctx.pointee.state_
-    next.last_license_id = checked.license_id
-    let (sum, overflow) = next.remaining.addingReportingOverflow(checked.allowance)
-    next.remaining = overflow ? UInt64.max : sum
-    next.time_high_water = max(next.time_high_water, now)
-    try commit(ctx, next)
-    return checked
-  }
-}
-
-@c @implementation
-public func olic_reserve(
-  _ ctx: UnsafeMutablePointer<olic_context>!, _ want: UInt64, _ granted: UnsafeMutablePointer<UInt64>!
-) -> olic_status {
-  granted?.pointee = 0
-  guard let ctx, let granted else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  guard want != 0 else { return OLIC_ERR_ARGUMENT }
-  var next = ctx.pointee.state_
-  guard next.remaining != 0 else { return OLIC_ERR_EXHAUSTED }
-  let g = min(want, next.remaining)
-  next.remaining -= g
-  let (sum, overflow) = next.consumed_total.addingReportingOverflow(g)
-  next.consumed_total = overflow ? UInt64.max : sum
-  do throws(olic_status) {
-    // Durable first: the compute this pays for may start only after the write.
-    try commit(ctx, next)
-  } catch {
-    return error
-  }
-  granted.pointee = g
-  return OLIC_OK
-}
-
-@c @implementation
-public func olic_state(_ ctx: UnsafePointer<olic_context>!, _ out: UnsafeMutablePointer<olic_state_info>!)
-  -> olic_status
-{
-  out?.pointee = olic_state_info()
-  guard let ctx, let out else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  out.pointee = ctx.pointee.stateInfo
-  return OLIC_OK
-}
-
-@c @implementation
-public func olic_make_request(
-  _ ctx: UnsafeMutablePointer<olic_context>!, _ device_secret_key: UnsafePointer<UInt8>!,
-  _ out: UnsafeMutablePointer<UInt8>!, _ capacity: Int, _ out_len: UnsafeMutablePointer<Int>!
-) -> olic_status {
-  out_len?.pointee = 0
-  guard let ctx, let device_secret_key, let out else { return OLIC_ERR_ARGUMENT }
-  guard ctx.pointee.isReady else { return OLIC_ERR_STATE }
-  guard givenLength(capacity) >= RequestLayout.size else { return OLIC_ERR_BUFFER }
-  do throws(olic_status) {
-    try makeRequest(ctx, secretKey: device_secret_key, into: out)
-  } catch {
-    return error
-  }
-  out_len?.pointee = RequestLayout.size
-  return OLIC_OK
 }
 
 @c @implementation

@@ -3,22 +3,38 @@ import COlic
 /// The whole check order (steps 2-13) for a license already copied into `s`.
 /// Steps 6-12 are comparisons on data already in hand; the signature, the only
 /// expensive step, runs last, so junk is refused without a verification.
-/// Nothing here acts on the license: the caller does, and only after OLIC_OK.
+/// Nothing here acts on the license: the caller does, and only after OLIC_OK
+/// and `approved(proof)`. Each passing step is counted in `proof`; after the
+/// signature every decision is taken again by `confirmLicense`, which alone
+/// writes the passing verdict. A disagreement throws OLIC_ERR_FAULT; the
+/// export that owns a mutable context poisons it (no pointer to it is kept
+/// here, where a glitched parser could write through it).
 func checkLicense(
-  _ context: UnsafePointer<olic_context>, _ s: RawSpan, length: Int, now: UInt64
+  _ context: UnsafePointer<olic_context>, _ s: RawSpan, length: Int, now: UInt64,
+  proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) -> olic_license {
-  let license = try parseLicense(s, length: length)
+  // A skipped move in this function's prologue can leave `proof` holding the
+  // caller's register instead, and that may be the context: every step count
+  // would then be written into it. A proof never lies inside the context.
+  guard proofOutside(proof, context) else { throw faultDetected(nil) }
+  var license = try parseLicense(s, length: length)
+  proof.pointee.step()
   let state = context.pointee.state_
 
   guard let keyIndex = context.pointee.trustedKeyIndex(matching: license) else {
     throw OLIC_ERR_UNKNOWN_KEY
   }
+  proof.pointee.step()
   guard context.pointee.isDevice(license) else { throw OLIC_ERR_DEVICE }
+  proof.pointee.step()
   guard license.license_id > state.last_license_id else { throw OLIC_ERR_REPLAY }
+  proof.pointee.step()
   if license.has_bind_request, license.bind_request != state.request_sequence {
     throw OLIC_ERR_BINDING
   }
+  proof.pointee.step()
   guard license.min_firmware_version <= state.firmware_version else { throw OLIC_ERR_FIRMWARE }
+  proof.pointee.step()
   if license.has_validity {
     guard now != 0 else { throw OLIC_ERR_NO_TIME }
     // A clock set back below what the device has already seen does not reopen a window.
@@ -26,18 +42,31 @@ func checkLicense(
     guard t >= license.not_before else { throw OLIC_ERR_NOT_YET_VALID }
     guard t <= license.not_after else { throw OLIC_ERR_EXPIRED }
   }
+  proof.pointee.step()
 
   let signedLength = length - Wire.signatureSize
-  let verified = s.withUnsafeBytes { blob -> Bool in
-    withUnsafeBytes(of: context.pointee.trusted_keys_) { keys -> Bool in
-      guard let message = blob.baseAddress, let key = keys.baseAddress,
-        blob.count == length, keyIndex < Int(OLIC_MAX_TRUSTED_KEYS)
-      else { return false }
+  // The bounds are checked before the verification, not beside it: a "return
+  // -1" next to the call is hoisted above it, and a glitch that skips the
+  // branches then leaves a stale 0 as libsodium's result.
+  guard s.byteCount == length, keyIndex >= 0, keyIndex < Int(OLIC_MAX_TRUSTED_KEYS) else {
+    throw OLIC_ERR_SIGNATURE
+  }
+  // libsodium's own result is kept, never a Bool made of it: 0 is the only
+  // pass, and no single bit flip turns its -1 into 0.
+  // The key table is reached in place (an inout access through the pointer
+  // writes nothing), not copied to the stack as a borrowed tuple would be.
+  let table = UnsafeMutablePointer(mutating: context)
+  let verified = s.withUnsafeBytes { blob -> Int32 in
+    withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys -> Int32 in
+      let message = blob.baseAddress.unsafelyUnwrapped
       return Crypto.verify(
         signature: message + signedLength, message: message, length: signedLength,
-        publicKey: key + keyIndex &* Wire.publicKeySize)
+        publicKey: keys.baseAddress.unsafelyUnwrapped + keyIndex &* Wire.publicKeySize)
     }
   }
-  guard verified else { throw OLIC_ERR_SIGNATURE }
+  proof.pointee.signature = verified
+  guard verified == 0 else { throw OLIC_ERR_SIGNATURE }
+  proof.pointee.step()
+  try confirmLicense(context, &license, s, length: length, keyIndex: keyIndex, now: now, proof: proof)
   return license
 }

@@ -33,7 +33,7 @@ func verifyRequest(_ s: RawSpan, length: Int) throws(olic_status) -> olic_reques
     guard let base = blob.baseAddress, blob.count == RequestLayout.size else { return false }
     return Crypto.verify(
       signature: base + RequestLayout.signatureOffset, message: base,
-      length: RequestLayout.signatureOffset, publicKey: base + RequestLayout.publicKeyOffset)
+      length: RequestLayout.signatureOffset, publicKey: base + RequestLayout.publicKeyOffset) == 0
   }
   guard verified else { throw OLIC_ERR_SIGNATURE }
   return request

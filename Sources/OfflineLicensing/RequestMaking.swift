@@ -5,7 +5,7 @@ import COlic
 /// and copies it out. The secret key is copied once and wiped on every path.
 func makeRequest(
   _ context: UnsafeMutablePointer<olic_context>, secretKey: UnsafePointer<UInt8>,
-  into out: UnsafeMutablePointer<UInt8>
+  into out: UnsafeMutablePointer<UInt8>, capacity: Int, proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) {
   var secret = InlineArray<64, UInt8>(repeating: 0)
   defer { withUnsafeMutableBytes(of: &secret) { Crypto.wipe($0) } }
@@ -24,11 +24,21 @@ func makeRequest(
     }
   }
   guard pairMatches else { throw OLIC_ERR_ARGUMENT }
+  proof.pointee.step()
 
   var next = context.pointee.state_
   guard next.request_sequence < UInt64.max else { throw OLIC_ERR_EXHAUSTED }
+  proof.pointee.step()
   next.request_sequence += 1
+  try withUnsafeBytes(of: &secret) { (s) throws(olic_status) in
+    try withUnsafeBytes(of: &derived) { (d) throws(olic_status) in
+      guard let sk = s.baseAddress, let pk = d.baseAddress else { throw faultDetected(context) }
+      try confirmRequest(
+        context, derivedPublicKey: pk, secretKey: sk, capacity: capacity, &next, proof: proof)
+    }
+  }
   try commit(context, next)
+  proof.pointee.step()
 
   var request = RequestCopy(zeroedCount: RequestLayout.size)
   let deviceId = context.pointee.device_id_

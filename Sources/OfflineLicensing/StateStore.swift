@@ -66,6 +66,10 @@ func writeRecord(
   try withUnsafeMutableBytes(of: &record) { (buffer) throws(olic_status) in
     try StateRecord.encode(state, generation: generation, into: buffer)
   }
+  var expected = state
+  try withUnsafeBytes(of: &record) { (buffer) throws(olic_status) in
+    try confirmEncoded(buffer, generation: generation, state: &expected)
+  }
   let status = withUnsafeBytes(of: &record) { buffer -> Int32 in
     write(storage.ctx, offset, buffer.baseAddress, UInt32(StateRecord.size))
   }
@@ -80,6 +84,7 @@ func commit(_ context: UnsafeMutablePointer<olic_context>, _ next: olic_state_in
   // 2^64 - 1 commits cannot happen in a chip's life; refusing is still total.
   guard generation < UInt64.max else { throw OLIC_ERR_STATE }
   let slot = StateRing.slot(after: context.pointee.slot_, in: context.pointee.storage_)
+  try confirmCommitTarget(context, slot: slot, generation: generation + 1)
   try writeRecord(context.pointee.storage_, slot: slot, generation: generation + 1, state: next)
   context.pointee.state_ = next
   context.pointee.generation_ = generation + 1

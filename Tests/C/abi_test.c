@@ -20,7 +20,9 @@ static int failures;
   CHECK(strcmp(olic_status_name(name), #name) == 0);
 static void status_names(void) {
   OLIC_STATUS_LIST(CHECK_NAME)
-  CHECK(strcmp(olic_status_name((olic_status)20), "OLIC_STATUS_UNKNOWN") == 0);
+  CHECK(OLIC_ERR_FAULT == 20);
+  CHECK(strcmp(olic_status_name(OLIC_ERR_FAULT), "OLIC_ERR_FAULT") == 0);
+  CHECK(strcmp(olic_status_name((olic_status)21), "OLIC_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(olic_status_name((olic_status)-1), "OLIC_STATUS_UNKNOWN") == 0);
 }
 

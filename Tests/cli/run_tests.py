@@ -353,7 +353,9 @@ def test_issue_and_inspect(s, device_binary):
         ],
         "signature": x[-64:].hex(), "signature_status": "OLIC_OK"}, "inspect --json of every extension kind")
     s.check('"allowance":18446744073709551615' in out, "u64 max is a JSON number, digit for digit")
-    text = s.ok(["inspect", "x.olic"])
+    rc, text, err = s.run("inspect", "x.olic")
+    s.equal((rc, err), (0, "olic: FILE x.olic: the signature was not checked (no --trusted-key given): UNVERIFIED, "
+                           "not OLIC_OK\n"), "inspect without a key: exit 0 and one warning line")
     for line in ["extensions[0]: type=0x0010 name=unknown critical=no length=0 value=(empty)",
                  "extensions[3]: type=0x8001 name=VALIDITY critical=yes length=16 "
                  "not_before=1767225600 (2026-01-01T00:00:00Z) not_after=1800000000 (2027-01-15T08:00:00Z) "
@@ -368,7 +370,7 @@ def test_issue_and_inspect(s, device_binary):
     # RFC 3339 with an offset equals the Unix time it names.
     s.ok(issue_args(dev.device_id, 9, 1, out="t.olic", extra=[
         "--not-before", "2026-01-01T01:00:00+01:00", "--not-after", "2026-01-01T00:00:00.000Z"]))
-    s.equal(json.loads(s.ok(["inspect", "t.olic", "--json"]))["extensions"][0]["not_before"], NOW_2026,
+    s.equal(json.loads(s.ok(["inspect", "t.olic", "--json", "--trusted-key", "reg.pub.pem"]))["extensions"][0]["not_before"], NOW_2026,
             "RFC 3339 with +01:00 offset")
 
     # A critical type v1 does not know: refused unless asked for, and then every device refuses it.
@@ -546,7 +548,7 @@ def test_request_flow(s, device_binary, trusted):
                 "--allowance", "500", "--out", "bound.olic"])
     s.equal(out, f"wrote bound.olic: license_id 5, allowance 500, device {dev.device_id}, 148 bytes\n",
             "issue --from-request stdout")
-    doc = json.loads(s.ok(["inspect", "bound.olic", "--json"]))
+    doc = json.loads(s.ok(["inspect", "bound.olic", "--json", "--trusted-key", "reg.pub.pem"]))
     s.equal((doc["license_id"], doc["device_id"], doc["extensions"][0]["name"], doc["extensions"][0]["request_sequence"]),
             (5, dev.device_id, "BIND_REQUEST", 1), "bound license: last_license_id + 1, bound to sequence 1")
     s.equal(dev.install(s.path("bound.olic"), now=NOW_2026), "OLIC_OK", "the C device installs the bound license")
@@ -640,7 +642,7 @@ def test_batch(s):
     s.write("fleet3.csv", f"device_id,license_id,allowance\n{devices[0]},9,900\n")
     s.ok(["batch", "--key", "reg.pem", "--devices", "fleet3.csv", "--out-dir", "fleet", "--jobs", "1"],
          stdout="wrote 1 license to fleet\n")
-    s.equal(json.loads(s.ok(["inspect", f"fleet/{devices[0]}.olic", "--json"]))["license_id"], 9, "existing file replaced")
+    s.equal(json.loads(s.ok(["inspect", f"fleet/{devices[0]}.olic", "--json", "--trusted-key", "reg.pub.pem"]))["license_id"], 9, "existing file replaced")
     s.equal(sorted(os.listdir(s.path("fleet"))), sorted([d + ".olic" for d in devices] + ["unrelated.txt"]),
             "existing directory: no staging directory left")
 

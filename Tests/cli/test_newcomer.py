@@ -19,7 +19,7 @@ import stat
 import subprocess
 import sys
 
-from run_tests import HERE, REPO, Device, Suite, blake2b256, issue_args
+from run_tests import HERE, REPO, Device, Suite, blake2b256, issue_args, le
 
 PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
 
@@ -115,9 +115,22 @@ def test_wrong_kind(s, device_binary):
     one_line(s, ["verify-request", "notes.txt"], 1,
              "olic: FILE notes.txt: OLIC_ERR_MALFORMED: not an olic request (21 bytes, no OLIC header of type 2)",
              "verify-request of a text file", stdout="OLIC_ERR_MALFORMED\n")
-    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--trust-request-key", "--allowance", "1", "--out", "r.olic"], 1,
+    s.write("reg-any.csv", f"device_id,public_key\n{dev.device_id},{dev.public_key}\n")
+    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.olic", "--registry", "reg-any.csv", "--allowance", "1",
+                 "--out", "r.olic"], 1,
              "olic: --from-request k.olic: OLIC_ERR_MALFORMED: this is an olic license, not a request "
              "('olic verify' checks a license, 'olic inspect' shows it)", "issue --from-request of a license")
+    # The registry is read by the same CSV rules as batch.
+    s.write("reg-excel.csv", f'\ufeff"device_id","public_key"\r\n"{"33" * 32}","{"44" * 32}"\r\n'
+            f'"{dev.device_id}" , "{dev.public_key}"\r\n'.encode("utf-8"))
+    out = s.ok(["issue", "--key", "reg.pem", "--from-request", "k.req", "--registry", "reg-excel.csv",
+                "--allowance", "3", "--out", "kr.olic"])
+    s.check(out.startswith("wrote kr.olic: license_id 2, allowance 3"), f"a spreadsheet's registry is read: {out!r}")
+    s.write("reg-broken.csv", f'device_id,public_key\n"{dev.device_id},{dev.public_key}\n')
+    one_line(s, ["issue", "--key", "reg.pem", "--from-request", "k.req", "--registry", "reg-broken.csv",
+                 "--allowance", "3", "--out", "kr2.olic"], 1,
+             "olic: --registry reg-broken.csv:2: a quoted field that starts here is never closed",
+             "a broken registry names the line")
     req = bytearray(s.read("k.req"))
     req[108] = 1  # reserved
     s.write("reserved.req", bytes(req))
@@ -145,13 +158,16 @@ def test_inspect(s):
     s.write("bad-sig.olic", bytes(blob))
     for name in ("i.olic", "bad-sig.olic"):
         rc, out, err = s.run("inspect", name)
-        s.equal((rc, err), (0, ""), f"inspect {name} without a key: decoded, exit 0")
+        s.equal((rc, err), (0, f"olic: FILE {name}: the signature was not checked (no --trusted-key given): "
+                               "UNVERIFIED, not OLIC_OK\n"), f"inspect {name} without a key: exit 0, one warning line")
         s.check("OLIC_OK" not in out, f"inspect {name} without a key never prints OLIC_OK: {out!r}")
         lines = out.splitlines()
         s.equal(lines[1:3], ["status: UNVERIFIED", "reason: the signature was not checked (no --trusted-key given)"],
                 f"inspect {name} says the signature was not checked")
         s.equal(lines[-1], "signature_status: NOT_CHECKED", f"inspect {name} signature_status")
-        doc = json.loads(s.ok(["inspect", name, "--json"]))
+        rc, out, err = s.run("inspect", name, "--json")
+        doc = json.loads(out)
+        s.equal((rc, err.count("\n"), "not checked" in err), (0, 1, True), f"inspect --json {name}: the same warning")
         s.equal((doc["status"], doc["signature_status"], doc["license_id"]), ("UNVERIFIED", "NOT_CHECKED", 5),
                 f"inspect --json {name} without a key")
         s.check("OLIC_OK" not in json.dumps(doc), f"no OLIC_OK anywhere in the JSON of {name}")
@@ -218,8 +234,8 @@ def test_inspect(s):
 def test_device_keys(s, device_binary, cc, sodium_libs):
     s.current = "pubkey --device-id"
     seed = os.urandom(32)
-    # 0600, as keygen writes keys: a private key others may read is refused.
-    os.chmod(s.write("dev.pem", pem_of_seed(seed)), 0o600)
+    s.write("dev.pem", pem_of_seed(seed))
+    os.chmod(s.path("dev.pem"), 0o600)  # olic refuses a private key others can read
     trusted = s.ok(["pubkey", "reg.pub.pem"]).strip()
     dev = Device(s, device_binary, "key-dev", trusted)
     dev.seed = seed.hex()
@@ -263,6 +279,17 @@ def test_device_keys(s, device_binary, cc, sodium_libs):
     s.equal((rc, out, err.count("\n")), (1, "", 1), "a public key file: exit 1, one line")
     s.check("private key" in err, f"and it says a private key is needed: {err!r}")
     s.check(not os.path.exists(s.path("pub.sk")), "nothing written for a public key")
+    # An encrypted device key, as openssl writes one: the same 64 bytes.
+    s.tool("openssl", "pkcs8", "-topk8", "-in", "dev.pem", "-passout", "pass:pw", "-v2", "aes-256-cbc", "-out", "enc.pem")
+    s.write("pw.txt", "pw\n")
+    s.ok(["secret-key", "enc.pem", "--passphrase-file", "pw.txt", "--out", "enc.sk"])
+    s.equal(s.read("enc.sk"), seed + bytes.fromhex(dev.public_key), "an encrypted key gives the same secret key")
+    s.write("loose.pem", pem_of_seed(seed))
+    os.chmod(s.path("loose.pem"), 0o644)
+    rc, out, err = s.run("secret-key", "loose.pem", "--out", "loose.sk")
+    s.equal((rc, out, err.count("\n"), "accessible by group or others" in err), (1, "", 1, True),
+            f"a private key others can read is not exported: {err!r}")
+    s.check(not os.path.exists(s.path("loose.sk")), "nothing written for a loose key")
     s.usage(["secret-key", "dev.pem"], "Missing expected argument '--out <FILE>'")
 
 
@@ -296,11 +323,50 @@ def test_batch_csv(s):
         s.write(f"py-{name}.csv", ("\ufeff" if name == "all" else "") + buf.getvalue())
         rc, out, err = batch(s, f"py-{name}.csv", f"py-{name}")
         s.equal((rc, err), (0, ""), f"csv.writer quoting {name}")
+        # Every license's fields, read from the bytes (docs/format.md offsets), then three through inspect.
+        fields = []
+        for device, lid, allowance, fw in rows:
+            blob = s.read(f"py-{name}/{device}.olic")
+            fields.append((blob[16:48].hex(), le(blob, 48, 8), le(blob, 56, 8), le(blob, 64, 4)))
+        s.equal(fields, [(d, int(l), int(a), int(f or 0)) for d, l, a, f in rows], f"quoting {name}: all 200 rows")
         picks = [rows[0], rows[77], rows[199]]
         for device, lid, allowance, fw in picks:
-            doc = json.loads(s.ok(["inspect", f"py-{name}/{device}.olic", "--json"]))
+            doc = json.loads(s.ok(["inspect", f"py-{name}/{device}.olic", "--json", "--trusted-key", "reg.pub.pem"]))
             s.equal((doc["license_id"], doc["allowance"], doc["min_firmware_version"]),
                     (int(lid), int(allowance), int(fw or 0)), f"quoting {name}: row {lid} read back")
+
+    # Arbitrary cells, quoted by csv.writer, read back exactly: a device_id that is
+    # not hex is echoed in the error line, so every cell's parse is visible.
+    s.current = "batch CSV: arbitrary quoted cells"
+    alphabet = "xyz ,\"\r\n;'\t#ab12"
+    cells = ["x" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(150)]
+    for style, terminator in ((csv.QUOTE_ALL, "\r\n"), (csv.QUOTE_MINIMAL, "\n")):
+        buf = io.StringIO()
+        writer = csv.writer(buf, quoting=style, lineterminator=terminator)
+        writer.writerow(["device_id", "license_id", "allowance"])
+        starts = []
+        for cell in cells:
+            starts.append(buf.getvalue().count("\n") + 1)
+            writer.writerow([cell, "1", "1"])
+        s.write("arbitrary.csv", buf.getvalue())
+        rc, out, err = batch(s, "arbitrary.csv", "failed", "--max-errors", "1000")
+        def shown(text):
+            return "".join("?" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in text)[:80] + \
+                ("..." if len(text) > 80 else "")
+        want = []
+        for line, cell in zip(starts, cells):
+            # csv.writer leaves a field unquoted unless it needs quotes; spaces and
+            # tabs around an unquoted field are dropped (docs/cli.md), inside quotes kept.
+            if style == csv.QUOTE_MINIMAL and not any(c in cell for c in ',"\r\n'):
+                cell = cell.strip(" \t")
+            bad = next(c for c in cell if c not in "0123456789abcdefABCDEF")
+            want.append(f"olic: --devices arbitrary.csv:{line}: device_id: not hex: '{shown(cell)}' has '{shown(bad)}'")
+        want.append(f"olic: --devices arbitrary.csv: {len(cells)} bad rows, nothing signed")
+        got = err.splitlines()
+        s.equal(rc, 1, f"arbitrary cells ({style}): exit 1")
+        s.equal(len(got), len(want), f"arbitrary cells ({style}): one line per row and the count")
+        for g, w in zip(got, want):
+            s.equal(g, w, f"arbitrary cells ({style}): a cell read back")
 
     s.current = "batch CSV errors"
     cases = [

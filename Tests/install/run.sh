@@ -60,5 +60,12 @@ for f in include/olic.h lib/libolic.a lib/pkgconfig/olic.pc bin/olic "${docs[@]}
   [ -f "$stage/opt/olic/$f" ] || fail "DESTDIR install lacks $f"
 done
 grep -qx 'prefix=/opt/olic' "$stage/opt/olic/lib/pkgconfig/olic.pc" || fail "DESTDIR olic.pc prefix"
+# install-lib: what a firmware build needs, and nothing that needs the network.
+rm -rf "${stage:?}"/*
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$repo" --no-print-directory install-lib DESTDIR="$stage" \
+  PREFIX=/opt/olic >/dev/null
+[ "$(cd "$stage/opt/olic" && find . -type f | sort | tr '\n' ' ')" = \
+  "./include/olic.h ./lib/libolic.a ./lib/pkgconfig/olic.pc " ] || fail "install-lib installs more or less than the library"
 echo "test-install: installed to a temp prefix (header, archive, olic.pc, bin/olic, ${#docs[@]} docs);" \
-  "consumer built with plain pkg-config ($flags) as C11 and C99 -pedantic and passed; DESTDIR staged"
+  "consumer built with plain pkg-config ($flags) as C11 and C99 -pedantic and passed;" \
+  "DESTDIR staged; install-lib alone"

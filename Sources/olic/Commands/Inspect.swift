@@ -19,7 +19,7 @@ struct Inspect: ParsableCommand {
       the fields it claims. --json prints one object with the same keys, \
       integers as numbers and bytes as hex, for every outcome, even a file that is not olic \
       (type unknown). Exits 1 with one line on stderr when status is an OLIC_ERR_ status, \
-      else 0 (OLIC_OK, or UNVERIFIED).
+      else 0: OLIC_OK, or UNVERIFIED with one warning line on stderr.
 
       Example: olic inspect dev.olic --json --trusted-key reg.pub.pem
       """)
@@ -52,6 +52,10 @@ struct Inspect: ParsableCommand {
     // script reading --json gets an object for every outcome.
     if json || result.type != "unknown" {
       Console.out(json ? Report.json(result.all) : Report.text(result.all))
+    }
+    if result.failure == nil, result.status == "UNVERIFIED" {
+      // Said where a person looks for trouble, not only in a field they may skim.
+      Console.error("FILE \(printable(file)): the signature was not checked (no --trusted-key given): UNVERIFIED, not OLIC_OK")
     }
     if let failure = result.failure {
       let reason = result.reason ?? statusName(failure)

@@ -7,7 +7,7 @@ struct Keygen: ParsableCommand {
     discussion: """
       PREFIX.pem is PKCS#8 PEM exactly as `openssl genpkey -algorithm ed25519` writes it, with \
       mode 0600; PREFIX.pub.pem is SPKI PEM as `openssl pkey -pubout` writes it. The seed comes \
-      from libcrypto's CSPRNG, seeded by the operating system. Existing files are never \
+      from the operating system's CSPRNG. Existing files are never \
       overwritten, and either both files appear or neither does. --encrypt writes PREFIX.pem \
       encrypted as `openssl genpkey -aes-256-cbc` does. --pkcs11 URI makes the pair inside a \
       PKCS#11 token instead, non-extractable, and writes only PREFIX.pub.pem (docs/keys.md).

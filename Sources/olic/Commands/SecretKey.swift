@@ -8,7 +8,8 @@ struct SecretKey: ParsableCommand {
     discussion: """
       olic_make_request signs a device's requests with libsodium's 64-byte Ed25519 secret \
       key, the 32-byte seed followed by the 32-byte public key. This writes that key, taken \
-      from KEY (PKCS#8 PEM, as `olic keygen` or `openssl genpkey -algorithm ed25519` makes it), \
+      from KEY (PKCS#8 PEM, plain or encrypted, as `olic keygen` or `openssl genpkey -algorithm \
+      ed25519` makes it; a plaintext KEY must be mode 0600), \
       to FILE with mode 0600, for a provisioning station to load into the device's secure \
       element: --raw writes the 64 bytes (the default), --c-array a C initializer of them, \
       --hex 128 hex digits (what mock-firmware --device-key also reads). The key is never \
@@ -35,16 +36,21 @@ struct SecretKey: ParsableCommand {
 
   @Flag var format: Format = .raw
 
+  @Option(help: ArgumentHelp(
+    "A file whose first line is the passphrase of an encrypted KEY (else $OLIC_PASSPHRASE_FILE, else a prompt on a terminal).",
+    valueName: "FILE"))
+  var passphraseFile: String?
+
   @Option(help: ArgumentHelp("Where to write the secret key (mode 0600; never overwritten).", valueName: "FILE"))
   var out: String
 
   func run() throws {
     // A device key is plaintext at the provisioning station; it is refused, as
     // every private key file is, when group or others may read it.
-    var policy = KeyFilePolicy.standard()
+    var policy = KeyFilePolicy.standard(passphraseFile: passphraseFile)
     policy.insecureHint = "chmod 600 it"
     let material = try KeyFile.loadPrivate(key, what: "KEY", policy: policy)
-    guard let sealed = material.signingSecret(), sealed.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
+    guard let sealed = material.secret, sealed.count == 64 else { throw Failure("KEY: no 64-byte secret key") }
     var secret = Array(sealed.bytes)
     guard !FileExists.at(out) else { throw Failure("--out: '\(printable(out))' already exists, not overwritten") }
     var bytes: [UInt8]

@@ -2,36 +2,30 @@ import CCrypto
 import Glibc
 import OfflineLicensing
 
-/// An Ed25519 key read from a PEM file by libcrypto: the private key (PKCS#8,
-/// plain or encrypted) or the public key (SPKI). A private key stays inside
-/// libcrypto's EVP_PKEY, which wipes it when freed, until `signingSecret`
-/// copies it into memory that olic wipes.
+/// An Ed25519 key read from a PEM file: the private key (PKCS#8, plain or
+/// encrypted) or the public key (SPKI).
 final class KeyMaterial: @unchecked Sendable {
-  // @unchecked: the EVP_PKEY is only read after loading.
+  // @unchecked: both fields are only read once the key is loaded.
   let publicKey: [UInt8]
-  /// nil for a public key file.
-  let privateKey: OpaquePointer?
+  /// libsodium's secret key (seed || public key) in memory olic wipes; nil for a
+  /// public key file. libsodium signs with it, at about twice libcrypto's rate.
+  let secret: SecretBytes?
 
-  init(publicKey: [UInt8], privateKey: OpaquePointer?) {
+  init(publicKey: [UInt8], secret: SecretBytes?) {
     self.publicKey = publicKey
-    self.privateKey = privateKey
+    self.secret = secret
   }
 
-  deinit { EVP_PKEY_free(privateKey) }
-
-  /// libsodium's secret key (seed || public key) in wiped memory, for signing:
-  /// libsodium signs at about twice libcrypto's rate, and a batch is signatures.
-  /// libsodium's public key must be libcrypto's, or the signatures would not verify.
-  func signingSecret() -> SecretBytes? {
-    guard let privateKey else { return nil }
+  /// From a 32-byte seed (moved into the new key's own wiped buffer).
+  convenience init(seed: UnsafePointer<UInt8>, named: String) throws(Failure) {
+    guard let publicKey = HostCrypto.publicKey(seed: seed) else {
+      throw Failure("\(named): libsodium could not derive the public key")
+    }
     let secret = SecretBytes(capacity: 64)
-    var length = 32
-    guard EVP_PKEY_get_raw_private_key(privateKey, secret.base, &length) == 1, length == 32,
-      HostCrypto.publicKey(seed: secret.base) == publicKey
-    else { return nil }
+    secret.base.update(from: seed, count: 32)
     (secret.base + 32).update(from: publicKey, count: 32)
     secret.count = 64
-    return secret
+    self.init(publicKey: publicKey, secret: secret)
   }
 }
 
@@ -63,65 +57,41 @@ enum KeyFile {
     let named = "\(what) \(printable(path))"
     let (file, mode) = try SecretBytes.read(path, what: what)
     let block = try PEMBlock(file, named: named)
-    let key: OpaquePointer
-    var isPrivate = true
     switch block.label {
     case "PRIVATE KEY":
-      key = try block.privateKey(named: named)
+      let key = try block.privateKey(named: named)
       // As ssh refuses one: a key others could read may already be copied.
       if mode & 0o077 != 0 && !policy.allowInsecure {
-        EVP_PKEY_free(key)
         let octal = String(mode & 0o777, radix: 8)
         throw Failure("\(named): private key is accessible by group or others (mode 0\(octal)); \(policy.insecureHint)")
       }
+      return key
     case "ENCRYPTED PRIVATE KEY":
-      key = try block.decrypt(named: named, passphrase: policy.passphrase, path: path)
+      return try block.decrypt(named: named, passphrase: policy.passphrase, path: path)
     case "PUBLIC KEY":
-      key = try block.publicKey(named: named)
-      isPrivate = false
+      return try block.publicKey(named: named)
     default:
       throw Failure("\(named): not an Ed25519 key (PEM block '\(printable(block.label))')")
     }
-    guard EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else {
-      let name = algorithmName(key)
-      EVP_PKEY_free(key)
-      throw Failure("\(named): not an Ed25519 \(isPrivate ? "private" : "public") key (it is \(name))")
-    }
-    var publicKey = [UInt8](repeating: 0, count: 32)
-    var length = publicKey.count
-    guard EVP_PKEY_get_raw_public_key(key, &publicKey, &length) == 1, length == 32 else {
-      EVP_PKEY_free(key)
-      throw Failure("\(named): libcrypto could not give the public key")
-    }
-    if isPrivate { return KeyMaterial(publicKey: publicKey, privateKey: key) }
-    EVP_PKEY_free(key)
-    return KeyMaterial(publicKey: publicKey, privateKey: nil)
   }
 
   /// A private key, for signing.
   static func loadPrivate(_ path: String, what: String, policy: KeyFilePolicy) throws(Failure) -> KeyMaterial {
     let key = try load(path, what: what, policy: policy)
-    guard key.privateKey != nil else {
+    guard key.secret != nil else {
       throw Failure("\(what) \(printable(path)): is a public key; signing needs the private key")
     }
     return key
   }
 
-  /// A new key pair from libcrypto's CSPRNG (seeded by the operating system).
+  /// A new key pair, its seed from the operating system's CSPRNG.
   static func generate() throws(Failure) -> KeyMaterial {
-    guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else { throw Failure("keygen: libcrypto could not make a key") }
-    defer { EVP_PKEY_CTX_free(context) }
-    var key: OpaquePointer?
-    guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_keygen(context, &key) == 1, let key else {
-      throw Failure("keygen: libcrypto could not make a key")
+    guard var seed = HostCrypto.randomSeed(), seed.count == 32 else { throw Failure("keygen: libsodium could not make a key") }
+    defer { seed.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
+    return try seed.withUnsafeBufferPointer { (b) throws(Failure) in
+      guard let base = b.baseAddress else { throw Failure("keygen: libsodium could not make a key") }
+      return try KeyMaterial(seed: base, named: "keygen")
     }
-    var publicKey = [UInt8](repeating: 0, count: 32)
-    var length = publicKey.count
-    guard EVP_PKEY_get_raw_public_key(key, &publicKey, &length) == 1 else {
-      EVP_PKEY_free(key)
-      throw Failure("keygen: libcrypto could not give the public key")
-    }
-    return KeyMaterial(publicKey: publicKey, privateKey: key)
   }
 
   /// PBKDF2 iterations of `keygen --encrypt`: openssl's default of 2048 costs an
@@ -132,9 +102,11 @@ enum KeyFile {
   /// encrypted as `openssl genpkey -aes-256-cbc` does (PBES2, PBKDF2 with
   /// HMAC-SHA256, AES-256-CBC) with `passphrase`. Wiped when released.
   static func privatePEM(_ key: KeyMaterial, passphrase: SecretBytes?) throws(Failure) -> SecretBytes {
-    guard let privateKey = key.privateKey, let bio = BIO_new(BIO_s_secmem()) else {
-      throw Failure("keygen: libcrypto could not write the key")
-    }
+    guard let secret = key.secret,
+      let privateKey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, secret.base, 32)
+    else { throw Failure("keygen: libcrypto could not take the key") }
+    defer { EVP_PKEY_free(privateKey) }
+    guard let bio = BIO_new(BIO_s_secmem()) else { throw Failure("keygen: libcrypto could not write the key") }
     defer { BIO_free(bio) }
     var written: Int32 = 0
     if let passphrase {
@@ -175,18 +147,5 @@ enum KeyFile {
     guard n == Int32(pending) else { throw Failure("libcrypto could not write the key") }
     out.count = pending
     return out
-  }
-
-  /// The algorithm of a key that is not Ed25519, for the error line.
-  private static func algorithmName(_ key: OpaquePointer) -> String {
-    switch EVP_PKEY_get_base_id(key) {
-    case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS: return "RSA"
-    case EVP_PKEY_EC: return "EC"
-    case EVP_PKEY_DSA: return "DSA"
-    case EVP_PKEY_X25519: return "X25519"
-    case EVP_PKEY_X448: return "X448"
-    case EVP_PKEY_ED448: return "Ed448"
-    default: return EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "an unknown algorithm"
-    }
   }
 }

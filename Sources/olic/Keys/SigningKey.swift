@@ -17,7 +17,7 @@ final class SigningKey: Sendable {
     let secret: SecretBytes
 
     init(_ key: KeyMaterial, named: String) throws(Failure) {
-      guard let secret = key.signingSecret() else { throw Failure("\(named): cannot prepare the key for signing") }
+      guard let secret = key.secret else { throw Failure("\(named): signing needs the private key") }
       publicKey = key.publicKey
       self.secret = secret
     }

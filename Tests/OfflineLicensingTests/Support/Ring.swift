@@ -29,3 +29,7 @@ enum Ring {
     return best
   }
 }
+
+/// olic_init runs the ring's search twice: the second run is the recovery's
+/// fault-hardening twin (docs/fault-hardening.md), so boot's reads double.
+let recoveryPasses = 2
