@@ -59,4 +59,14 @@ import Testing
     #expect(sealed(outcome(OLIC_OK), &passed, steps: 3, poison: &g.context) == OLIC_OK)
     #expect(g.context.ready_ == contextReadyMagic)
   }
+  /// The ready twin accepts the ready marker only: not a poisoned context, not
+  /// a zeroed one.
+  @Test func stillReadyIsTheReadyMarkerOnly() {
+    let d = Device()
+    #expect(stillReady(&d.context))
+    _ = faultDetected(&d.context)
+    #expect(!stillReady(&d.context))
+    var blank = olic_context()
+    #expect(!stillReady(&blank))
+  }
 }
