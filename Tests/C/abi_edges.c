@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ram_storage.h"
+
 static int failures;
 #define CHECK(cond)                                                          \
   do {                                                                       \
@@ -51,19 +53,6 @@ static void extension_without_value(void) {
   CHECK(len == OLIC_LICENSE_MIN_SIZE);
 }
 
-static uint8_t ram[OLIC_STORAGE_MIN_SIZE];
-static int ram_read(void *c, uint32_t o, void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(b, ram + o, n);
-  return 0;
-}
-static int ram_write(void *c, uint32_t o, const void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(ram + o, b, n);
-  return 0;
-}
 
 /* A request that says it is 185 bytes long, signed as a request is, given as
    185 bytes: only the fixed size refuses it. */

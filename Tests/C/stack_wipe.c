@@ -9,6 +9,8 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "ram_storage.h"
 #include <ucontext.h>
 
 enum { REGION_BYTES = 64 * 1024, WINDOW = 8 };
@@ -18,7 +20,6 @@ static ucontext_t caller, callee;
 
 /* Everything the call needs is static: nothing secret is on the region before it runs. */
 static uint8_t seed[32], public_key[32], secret_key[64], derived[64];
-static uint8_t ram[OLIC_STORAGE_MIN_SIZE];
 static olic_storage storage;
 static olic_context ctx;
 static uint8_t request[OLIC_REQUEST_SIZE];
@@ -26,18 +27,6 @@ static size_t request_len;
 static olic_status status;
 static int failures;
 
-static int ram_read(void *c, uint32_t o, void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(b, ram + o, n);
-  return 0;
-}
-static int ram_write(void *c, uint32_t o, const void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(ram + o, b, n);
-  return 0;
-}
 
 static void call_make_request(void) {
   status = olic_make_request(&ctx, secret_key, request, sizeof request, &request_len);

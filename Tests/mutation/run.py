@@ -195,11 +195,25 @@ def suite_firmware(timeout):
             "detail": ("; ".join(msg for _, msg in fails[:2]) or tail(out))[:600]}
 
 
+def suite_fault(timeout):
+    # The fault simulator of the RV64 image: the only judge of mutants whose
+    # effect is on the object code alone (a launder, a mask, a twin that only a
+    # glitch can make disagree with its first check). Not in the default list:
+    # about a minute per mutant; run.py --only ID --suites fault.
+    rc, out, _ = run(["make", "test-fault"], timeout)
+    if rc == 0:
+        return None
+    if ("error:" in out or "Error 1" in out) and "faultsim" not in out:
+        return {"build_failed": tail(out)}
+    return {"tests": ["Tests/fault/faultsim.py --campaign test"], "detail": tail(out)[:600]}
+
+
 SUITES = {
     # name: (make target it stands for, function)
     "swift": ("test-swift", suite_swift),
     "c": ("test-c", suite_c),
     "firmware": ("test-firmware", suite_firmware),
+    "fault": ("test-fault", suite_fault),
 }
 
 
