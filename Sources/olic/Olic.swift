@@ -43,7 +43,7 @@ struct Olic: ParsableCommand {
       conflicting one (with the usage).
       """,
     subcommands: [
-      Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+      Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Cosign.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
       LedgerCommand.self,
     ])
 }

@@ -180,7 +180,7 @@ def test_help(s):
     rc, out, err = s.run("frobnicate")
     s.equal((rc, out), (2, ""), "an unknown subcommand is a usage error")
     s.equal(err, "olic: unknown subcommand 'frobnicate' for 'olic'; the subcommands are keygen, pubkey, "
-            "secret-key, issue, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
+            "secret-key, issue, cosign, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
     s.usage(["issue"], "Missing expected argument")
 
 

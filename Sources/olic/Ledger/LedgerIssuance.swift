@@ -8,6 +8,8 @@ struct LicenseTerms: Sendable {
   let minFirmware: UInt32
   let validity: (notBefore: UInt64, notAfter: UInt64)?
   let extra: [HostLicense.Extension]
+  /// n for a v2 (threshold) license, whose first entry this key signs; nil: v1.
+  var signers: Int? = nil
 }
 
 /// A license as the ledger holds it.
@@ -146,7 +148,7 @@ struct LedgerIssuance {
     let fields = licenseFields(
       device: device, licenseId: licenseId, allowance: terms.allowance, minFirmware: terms.minFirmware,
       validity: terms.validity, bindRequest: bind)
-    return signer.license(fields, extra: terms.extra, worker: worker)
+    return signer.license(fields, terms: terms, worker: worker)
   }
 
   @discardableResult
@@ -180,12 +182,12 @@ struct LedgerIssuance {
     try db.run(
       """
       INSERT INTO licenses(device_id, license_id, allowance, min_firmware_version, not_before, not_after, request_id,
-        request_sequence, issued_at, key_id, sha256, blob)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        request_sequence, issued_at, key_id, sha256, blob, digest)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """,
       [.blob(device), .u64(licenseId), .u64(terms.allowance), .int(Int64(terms.minFirmware)), .u64(terms.validity?.notBefore),
         .u64(terms.validity?.notAfter), requestID.map { .int($0) } ?? .null, .u64(bind), .int(now), .blob(signer.keyId),
-        .blob(sha256Of(blob)), .blob(blob)])
+        .blob(sha256Of(blob)), .blob(blob), LicenseDigest.of(blob).map { .blob($0) } ?? .null])
     try events.append(.licenseIssued, rowID: db.lastRowID, at: now)
   }
 

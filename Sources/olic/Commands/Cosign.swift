@@ -1,0 +1,105 @@
+import ArgumentParser
+import COlic
+import OfflineLicensing
+
+struct Cosign: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Add this party's signature to a threshold license (v2) another party proposed.",
+    discussion: """
+      Each party cosigns on its own machine, offline, with its own key (any key source: a \
+      PEM file, plain or encrypted, or a PKCS#11 token). In order:
+
+      1. Every entry already signed is verified over the license's signed bytes under the \
+      --trusted-key with its key_id (repeat --trusted-key, one per other signer's public \
+      key). An entry whose key_id no --trusted-key has is refused, as is one whose \
+      signature fails: a party never adds its signature to a license it cannot check.
+      2. What is about to be signed is printed on stdout: the fields, the extensions, the \
+      entries and the license's digest (BLAKE2b-256 of its signed bytes, the license's \
+      identity in every ledger).
+      3. One empty entry is filled with --key's signature.
+      4. The entries are sorted in ascending key_id order, the empty ones last, as \
+      devices require; the signed bytes do not change.
+
+      Refused, with one line on stderr and exit 1: a license already signed by --key, a \
+      license with no empty entry, a license whose existing signatures do not all verify, \
+      a v1 license, and a file that is not a v2 license. The result replaces FILE \
+      atomically (written whole or not at all), or goes to --out. With --ledger DB the \
+      signature is recorded in this party's own ledger, by digest, before the file is \
+      written.
+
+      Example: olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem dev.olic --ledger reg-b.db
+      """)
+
+  @OptionGroup var keySource: KeySourceOptions
+
+  @Option(
+    name: .customLong("trusted-key"),
+    help: ArgumentHelp("The public key (PEM) of a party that already signed; repeatable.", valueName: "PUB"))
+  var trustedKeys: [String] = []
+
+  @Option(help: ArgumentHelp("Write the cosigned license here instead of replacing FILE.", valueName: "FILE"))
+  var out: String?
+
+  @Option(help: ArgumentHelp("This party's ledger: record what it signed (olic help ledger).", valueName: "DB"))
+  var ledger: String?
+
+  @Argument(help: ArgumentHelp("The license to cosign.", valueName: "FILE"))
+  var file: String
+
+  func run() throws {
+    let blob = try FileInput.read(file, what: "FILE", limit: 1 << 20)
+    let named = "FILE \(printable(file))"
+    let decoded: DecodedLicense
+    switch ThresholdLicense.decode(blob) {
+    case .success(let d): decoded = d
+    case .failure(let status):
+      throw Failure("\(named): not a threshold license that can be cosigned (\(statusName(status)))")
+    }
+    guard decoded.version == 2 else {
+      throw Failure("\(named): a v1 license has one signature and no entry to cosign (propose with olic issue --signers N)")
+    }
+    let trusted = try trustedKeys.map { (path) throws(Failure) in
+      try keySource.secrets.publicKey(path, what: "--trusted-key")
+    }
+    let signer = try keySource.signingKey()
+    guard let ownId = HostLicense.keyId(signer.publicKey) else { throw Failure("--key: cannot compute the key_id") }
+
+    let message = Array(blob[..<decoded.bodyEnd])
+    for (index, entry) in decoded.entries.enumerated() where !entry.empty {
+      if entry.keyId == ownId {
+        throw Failure("\(named): already signed by --key (key_id \(Hex.encode(ownId))); a key counts once")
+      }
+      guard let key = trusted.first(where: { HostLicense.keyId($0) == entry.keyId }) else {
+        throw Failure("\(named): entry \(index) is signed by key_id \(Hex.encode(entry.keyId)), which no --trusted-key has: it cannot be verified")
+      }
+      guard HostCrypto.verify(entry.signature, message: message, publicKey: key) else {
+        throw Failure("\(named): entry \(index) (key_id \(Hex.encode(entry.keyId))) does not verify: the license was altered or the signature forged")
+      }
+    }
+    guard decoded.entries.contains(where: \.empty) else {
+      throw Failure("\(named): no empty signature entry: all \(decoded.entries.count) are signed")
+    }
+    guard let digest = LicenseDigest.of(blob) else { throw Failure("\(named): cannot compute the digest") }
+
+    Console.out(ThresholdSummary.aboutToSign(decoded, digest: digest, keyId: ownId))
+    let (cosigned, signature) = try signer.cosign(blob) { Failure("\(named): cannot write the entry: \(statusName($0))") }
+    // The signed bytes are the proposer's; a change would mean a broken encoder.
+    guard LicenseDigest.of(cosigned) == digest else { throw Failure("\(named): the cosigned license's digest changed") }
+
+    if let ledger {
+      try CosignRecord(
+        digest: digest, device: bytes(of: decoded.fields.device_id), licenseId: decoded.fields.license_id,
+        allowance: decoded.fields.allowance, signatureCount: decoded.entries.count, keyId: ownId, signature: signature,
+        blob: cosigned
+      ).record(ledger: ledger)
+    }
+    let target = out ?? file
+    let output = StagedOutput()
+    try output.stage(cosigned, to: target, mode: 0o644, what: out == nil ? "FILE" : "--out")
+    try output.commit(replace: true)
+    let filled = decoded.entries.filter { !$0.empty }.count + 1
+    let state = filled == decoded.entries.count ? "complete" : "\(decoded.entries.count - filled) entries still empty"
+    let recorded = ledger.map { "; recorded in \($0)" } ?? ""
+    Console.out("wrote \(target): signed by key_id \(Hex.encode(ownId)), \(filled) of \(decoded.entries.count) entries signed, \(state)\(recorded)")
+  }
+}

@@ -1,0 +1,33 @@
+/// What the threshold commands print about a v2 license.
+enum ThresholdSummary {
+  /// The tail of `issue`'s line for a proposal.
+  static func proposed(_ blob: [UInt8], signers: Int?) -> String {
+    guard let signers, let digest = LicenseDigest.of(blob) else { return "" }
+    let rest = signers == 1 ? "complete" : "\(signers - 1) entries left for olic cosign"
+    return "; v2, \(signers) signature entries, 1 signed, \(rest); digest \(Hex.encode(digest))"
+  }
+
+  /// `cosign`'s statement of what it is about to sign, one `key: value` a line.
+  static func aboutToSign(_ license: DecodedLicense, digest: [UInt8], keyId: [UInt8]) -> String {
+    let f = license.fields
+    var lines = [
+      "about to sign, as key_id \(Hex.encode(keyId)), this license:",
+      "  digest: \(Hex.encode(digest))",
+      "  device_id: \(Hex.encode(bytes(of: f.device_id)))",
+      "  license_id: \(f.license_id)",
+      "  allowance: \(f.allowance)",
+      "  min_firmware_version: \(f.min_firmware_version)",
+    ]
+    if f.has_validity {
+      let show = { (t: UInt64) in TimeParsing.format(t).map { "\(t) (\($0))" } ?? String(t) }
+      lines.append("  validity: \(show(f.not_before)) .. \(show(f.not_after))")
+    }
+    if f.has_bind_request { lines.append("  bind_request: \(f.bind_request)") }
+    lines.append("  extension_count: \(f.extension_count)")
+    lines.append("  signature_count: \(license.entries.count)")
+    for (i, e) in license.entries.enumerated() {
+      lines.append("  signatures[\(i)]: " + (e.empty ? "empty" : "key_id \(Hex.encode(e.keyId)) (verified)"))
+    }
+    return lines.joined(separator: "\n")
+  }
+}
