@@ -10,12 +10,15 @@ extension olic_context {
   /// The state as the ABI reports it: the committed record plus this firmware's version.
   var stateInfo: olic_state_info { state_ }
 
-  /// Index of the first trusted key whose key_id equals `keyId`, if any.
-  func trustedKeyIndex(matching keyId: borrowing olic_license) -> Int? {
+  /// Index of the trusted key whose key_id equals that of the license's entry
+  /// `entry`, if any (key_ids are distinct in the table: olic_init).
+  func trustedKeyIndex(matching license: borrowing olic_license, entry: Int) -> Int? {
     let count = Int(trusted_key_count_)
-    return withUnsafeBytes(of: keyId.key_id) { wanted -> Int? in
+    guard entry >= 0, entry < Int(OLIC_MAX_SIGNERS) else { return nil }
+    return withUnsafeBytes(of: license.key_ids) { wanted -> Int? in
       withUnsafeBytes(of: key_ids_) { ids -> Int? in
-        guard let want = wanted.baseAddress, let table = ids.baseAddress else { return nil }
+        guard let base = wanted.baseAddress, let table = ids.baseAddress else { return nil }
+        let want = base + entry &* Wire.keyIdSize
         for index in 0..<min(count, Int(OLIC_MAX_TRUSTED_KEYS))
         where sameBytes(table + index &* Wire.keyIdSize, want, count: Wire.keyIdSize) {
           return index

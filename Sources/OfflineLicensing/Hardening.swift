@@ -27,13 +27,15 @@ struct Proof {
   var verdict: UInt32 = Verdict.refused
   /// Steps that ran, each counted after its decision passed.
   var steps: UInt32 = 0
-  /// libsodium's verification result: 0 only after a passing verification.
+  /// libsodium's verification results, OR-ed: 0 only after every entry passed.
   var signature: Int32 = -1
+  /// Entries whose verification passed: n on a passing license.
+  var verified: UInt32 = 0
 }
 
-/// Steps counted by a passing check: parse, key, device, replay, binding,
-/// firmware, time, signature, and the twins.
-let checkSteps: UInt32 = 9
+/// Steps counted by a passing check: parse, keys, threshold, device, replay,
+/// binding, firmware, time, signatures, and the twins.
+let checkSteps: UInt32 = 10
 /// A passing install: the check, the commit's twins, the commit itself.
 let installSteps: UInt32 = checkSteps + 2
 /// A passing reserve: ready, want, remaining, the commit's twins, the commit.

@@ -21,9 +21,20 @@ func checkLicense(
   proof.pointee.step()
   let state = context.pointee.state_
 
-  guard let keyIndex = context.pointee.trustedKeyIndex(matching: license) else {
-    throw OLIC_ERR_UNKNOWN_KEY
+  // Step 6: every entry names a trusted key (v1: its one entry).
+  let signers = Int(license.signature_count)
+  guard signers >= 1, signers <= LicenseLayout.maxSigners else { throw OLIC_ERR_MALFORMED }
+  var keyIndex = InlineArray<8, Int>(repeating: -1)
+  for i in 0..<signers {
+    guard let index = context.pointee.trustedKeyIndex(matching: license, entry: i) else {
+      throw OLIC_ERR_UNKNOWN_KEY
+    }
+    keyIndex[i] = index
   }
+  proof.pointee.step()
+  // Step 7: entries are strictly ascending (step 4) and the table has no two
+  // equal keys or key_ids (olic_init), so n counts distinct public keys.
+  guard UInt32(signers) >= context.pointee.signature_threshold_ else { throw OLIC_ERR_THRESHOLD }
   proof.pointee.step()
   guard context.pointee.isDevice(license) else { throw OLIC_ERR_DEVICE }
   proof.pointee.step()
@@ -44,29 +55,49 @@ func checkLicense(
   }
   proof.pointee.step()
 
-  let signedLength = length - Wire.signatureSize
+  // Step 14. The signed bytes end where the entries (v1: the signature) begin.
+  let v2 = license.version == UInt32(LicenseLayout.v2)
+  let entrySize = v2 ? LicenseLayout.entrySize : Wire.signatureSize
+  let signedLength = length &- signers &* entrySize
+  let signatureOffset = v2 ? Wire.keyIdSize : 0
   // The bounds are checked before the verification, not beside it: a "return
   // -1" next to the call is hoisted above it, and a glitch that skips the
   // branches then leaves a stale 0 as libsodium's result.
-  guard s.byteCount == length, keyIndex >= 0, keyIndex < Int(OLIC_MAX_TRUSTED_KEYS) else {
+  guard s.byteCount == length, signedLength >= LicenseLayout.extensionsOffset, signedLength < length else {
     throw OLIC_ERR_SIGNATURE
   }
-  // libsodium's own result is kept, never a Bool made of it: 0 is the only
-  // pass, and no single bit flip turns its -1 into 0.
+  // Every entry, in order; the first that fails refuses the license. libsodium's
+  // own results are kept, OR-ed together, never a Bool made of them: 0 is the
+  // only pass, and no single bit flip turns a -1 into 0. `verified` counts the
+  // passes, and the twin wants it to be n.
   // The key table is reached in place (an inout access through the pointer
   // writes nothing), not copied to the stack as a borrowed tuple would be.
   let table = UnsafeMutablePointer(mutating: context)
-  let verified = s.withUnsafeBytes { blob -> Int32 in
-    withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys -> Int32 in
-      let message = blob.baseAddress.unsafelyUnwrapped
-      return Crypto.verify(
-        signature: message + signedLength, message: message, length: signedLength,
-        publicKey: keys.baseAddress.unsafelyUnwrapped + keyIndex &* Wire.publicKeySize)
+  proof.pointee.signature = 0
+  for i in 0..<signers {
+    let index = keyIndex[i]
+    guard index >= 0, index < Int(OLIC_MAX_TRUSTED_KEYS) else { throw OLIC_ERR_SIGNATURE }
+    let verified = s.withUnsafeBytes { blob -> Int32 in
+      withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys -> Int32 in
+        let message = blob.baseAddress.unsafelyUnwrapped
+        return Crypto.verify(
+          signature: message + signedLength + i &* entrySize + signatureOffset, message: message,
+          length: signedLength, publicKey: keys.baseAddress.unsafelyUnwrapped + index &* Wire.publicKeySize)
+      }
     }
+    proof.pointee.signature |= verified
+    guard verified == 0 else {
+      proof.pointee.signature |= -1
+      throw OLIC_ERR_SIGNATURE
+    }
+    proof.pointee.verified &+= launder(UInt32(1))
   }
-  proof.pointee.signature = verified
-  guard verified == 0 else { throw OLIC_ERR_SIGNATURE }
+  guard proof.pointee.signature == 0 else { throw OLIC_ERR_SIGNATURE }
   proof.pointee.step()
-  try confirmLicense(context, &license, s, length: length, keyIndex: keyIndex, now: now, proof: proof)
+  try keyIndex.span.withUnsafeBufferPointer { (indices) throws(olic_status) in
+    try confirmLicense(
+      context, &license, s, length: length, keyIndex: indices.baseAddress.unsafelyUnwrapped, now: now,
+      proof: proof)
+  }
   return license
 }
