@@ -65,10 +65,11 @@ struct Cosign: ParsableCommand {
     guard let ownId = HostLicense.keyId(signer.publicKey) else { throw Failure("--key: cannot compute the key_id") }
 
     let message = Array(blob[..<decoded.bodyEnd])
+    // Said first: the party's own entry needs no --trusted-key to be recognised.
+    if decoded.entries.contains(where: { !$0.empty && $0.keyId == ownId }) {
+      throw Failure("\(named): already signed by --key (key_id \(Hex.encode(ownId))); a key counts once")
+    }
     for (index, entry) in decoded.entries.enumerated() where !entry.empty {
-      if entry.keyId == ownId {
-        throw Failure("\(named): already signed by --key (key_id \(Hex.encode(ownId))); a key counts once")
-      }
       guard let key = trusted.first(where: { HostLicense.keyId($0) == entry.keyId }) else {
         throw Failure("\(named): entry \(index) is signed by key_id \(Hex.encode(entry.keyId)), which no --trusted-key has: it cannot be verified")
       }
@@ -98,7 +99,7 @@ struct Cosign: ParsableCommand {
     try output.stage(cosigned, to: target, mode: 0o644, what: out == nil ? "FILE" : "--out")
     try output.commit(replace: true)
     let filled = decoded.entries.filter { !$0.empty }.count + 1
-    let state = filled == decoded.entries.count ? "complete" : "\(decoded.entries.count - filled) entries still empty"
+    let state = filled == decoded.entries.count ? "complete" : "not complete: empty entries left: \(decoded.entries.count - filled)"
     let recorded = ledger.map { "; recorded in \($0)" } ?? ""
     Console.out("wrote \(target): signed by key_id \(Hex.encode(ownId)), \(filled) of \(decoded.entries.count) entries signed, \(state)\(recorded)")
   }

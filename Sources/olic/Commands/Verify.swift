@@ -83,7 +83,7 @@ struct Verify: ParsableCommand {
 
     let simulated: HostDevice
     do {
-      simulated = try HostDevice(trustedKeys: keys, deviceId: deviceId, firmwareVersion: firmware, state: state)  // PROVISIONAL: threshold
+      simulated = try HostDevice(trustedKeys: keys, deviceId: deviceId, firmwareVersion: firmware, state: state, signatureThreshold: threshold)
     } catch {
       throw Failure("cannot set up the simulated device: \(statusName(error))")
     }

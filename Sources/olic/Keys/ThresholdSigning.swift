@@ -36,11 +36,7 @@ extension SigningKey {
     guard HostCrypto.verify(signature, message: message, publicKey: publicKey) else {
       throw Failure("--key: the key's signature does not verify under its own public key")
     }
-    var entries = decoded.entries
-    guard let slot = entries.firstIndex(where: \.empty) else { throw Failure("the license has no empty signature entry") }
-    entries[slot] = DecodedLicense.Entry(keyId: keyId, signature: signature)
-    entries.sort(by: DecodedLicense.Entry.wireOrder)
-    switch ThresholdLicense.withEntries(blob, entries) {
+    switch ThresholdLicense.adding(blob, keyId: keyId, signature: signature) {
     case .success(let out): return (out, signature)
     case .failure(let status): throw unencodable(status)
     }

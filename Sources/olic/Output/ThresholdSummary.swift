@@ -3,7 +3,7 @@ enum ThresholdSummary {
   /// The tail of `issue`'s line for a proposal.
   static func proposed(_ blob: [UInt8], signers: Int?) -> String {
     guard let signers, let digest = LicenseDigest.of(blob) else { return "" }
-    let rest = signers == 1 ? "complete" : "\(signers - 1) entries left for olic cosign"
+    let rest = signers == 1 ? "complete" : "empty entries left for olic cosign: \(signers - 1)"
     return "; v2, \(signers) signature entries, 1 signed, \(rest); digest \(Hex.encode(digest))"
   }
 

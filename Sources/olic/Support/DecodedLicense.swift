@@ -12,11 +12,6 @@ struct DecodedLicense {
     /// An entry a tool left for a later signer: all-zero key_id and signature.
     var empty: Bool { keyId.allSatisfy { $0 == 0 } && signature.allSatisfy { $0 == 0 } }
 
-    /// The order devices require: ascending key_id (memcmp order), empty ones last.
-    static func wireOrder(_ a: Entry, _ b: Entry) -> Bool {
-      if a.empty != b.empty { return !a.empty }
-      return a.keyId.lexicographicallyPrecedes(b.keyId)
-    }
   }
 
   let fields: olic_license
