@@ -15,17 +15,28 @@ struct CosignRecord {
   let signature: [UInt8]
   let blob: [UInt8]
 
+  /// Before anything is signed: refuses a license this key already co-signed in
+  /// the ledger (record() checks again inside its transaction).
+  static func refuseRepeat(ledger path: String, digest: [UInt8], keyId: [UInt8]) throws(Failure) {
+    let db = try LedgerSchema.open(path, what: "--ledger")
+    try refuseRepeat(db, path: path, digest: digest, keyId: keyId)
+  }
+
+  private static func refuseRepeat(_ db: Database, path: String, digest: [UInt8], keyId: [UInt8]) throws(Failure) {
+    let seen = try db.first(
+      "SELECT id FROM cosignatures WHERE digest = ? AND key_id = ?", [.blob(digest), .blob(keyId)]) { $0.int(0) }
+    if seen != nil {
+      throw Failure("--ledger: \(printable(path)) already records a signature by key_id \(Hex.encode(keyId)) of license digest \(Hex.encode(digest))")
+    }
+  }
+
   /// Refuses a second record of one key over one digest: the ledger's UNIQUE
   /// says the same, but this line names what happened.
   func record(ledger path: String) throws(Failure) {
     let db = try LedgerSchema.open(path, what: "--ledger")
     let now = Int64(time(nil))
     try db.immediate { () throws(Failure) in
-      let seen = try db.first(
-        "SELECT id FROM cosignatures WHERE digest = ? AND key_id = ?", [.blob(digest), .blob(keyId)]) { $0.int(0) }
-      if seen != nil {
-        throw Failure("--ledger: \(printable(path)) already records a signature by key_id \(Hex.encode(keyId)) of license digest \(Hex.encode(digest))")
-      }
+      try Self.refuseRepeat(db, path: path, digest: digest, keyId: keyId)
       let events = try EventWriter(db)
       try db.run(
         """
