@@ -496,9 +496,12 @@ def test_verify(s, dev, trusted):
     s.write("v-short.olic", bytes(blob[:100]))
     verdict(ok, "v-short.olic", "OLIC_ERR_MALFORMED")
     v2 = bytearray(s.read("v.olic"))
-    v2[4] = 2
+    v2[4] = 3  # 2 is now the threshold layout: a v1 body under it is malformed
     s.write("v-version.olic", bytes(v2))
     verdict(ok, "v-version.olic", "OLIC_ERR_VERSION")
+    v2[4] = 2
+    s.write("v-as-v2.olic", bytes(v2))
+    verdict(ok, "v-as-v2.olic", "OLIC_ERR_MALFORMED")
     verdict(["--trusted-key", "reg.pub.pem", "--device", d], "c.olic", "OLIC_ERR_UNSUPPORTED_EXTENSION")
 
     # The first failing check wins: replay and a bad signature together say replay.
