@@ -8,12 +8,15 @@ struct LedgerShow: ParsableCommand {
     discussion: """
       For every device (or only --device): its public key; every license issued \
       (license_id, allowance, min firmware, VALIDITY window, the request_sequence it \
-      answers, time, signer key_id, SHA-256 of the blob); allowance_issued, the saturating \
-      sum; the latest report with every request field; every anomaly. Devices that are not \
-      registered appear when their refused requests were recorded. --json prints \
-      {"devices": [...]}, one object per device with the keys device_id, public_key, \
-      registered, note, added_at, allowance_issued, licenses, latest_request (null if none) \
-      and anomalies (name, request_sequence, detail, at).
+      answers, time, signer key_id, SHA-256 of the blob, and digest: BLAKE2b-256 of the \
+      signed bytes, a threshold license's identity); every threshold license this party \
+      co-signed (olic cosign --ledger), by digest; allowance_issued, the saturating sum; \
+      the latest report with every request field; every anomaly. Devices that are not \
+      registered appear when their refused requests or co-signatures were recorded. --json \
+      prints {"devices": [...]}, one object per device with the keys device_id, public_key, \
+      registered, note, added_at, allowance_issued, licenses, cosignatures (digest, \
+      license_id, allowance, signature_count, key_id, signed_at, sha256), latest_request \
+      (null if none) and anomalies (name, request_sequence, detail, at).
 
       Example: olic ledger show reg.db --device $DEVICE_ID --json
       """)
