@@ -473,6 +473,16 @@ def test_pkcs11(k, conf):
             [s.read(f"tok-fleet-4/{device_id(1000 + i)}.olic") for i in range(rows)],
             "one session or four: the same bytes (Ed25519 is deterministic)")
 
+    s.current = "pkcs11 ledger checkpoint"
+    k.ok(["ledger", "init", "tok.db"])
+    out = k.ok(["ledger", "checkpoint", "tok.db", "--key", uri, *m, *pin, "--out", "tok.ckpt"])
+    s.check(out.startswith("wrote tok.ckpt: checkpoint at event 0") and out.rstrip().endswith(f"key_id {key_id}"),
+            f"ledger checkpoint signed in the token: {out!r}")
+    k.ok(["ledger", "verify", "tok.db", "--checkpoint", "tok.ckpt", "--trusted-key", "tok.pub.pem"])
+    k.bad(["ledger", "checkpoint", "tok.db", "--key", uri, *m, "--pin-file", "bad-pin.txt", "--out", "bad.ckpt"],
+          ["--key", uri], "refused the PIN")
+    s.check(not os.path.exists(s.path("bad.ckpt")), "a refused PIN writes no checkpoint")
+
     s.current = "pkcs11 errors"
     issue = ["issue", "--device", d, "--license-id", "9", "--allowance", "1", "--out", "never.olic"]
     # A wrong PIN, from each source.
@@ -511,6 +521,15 @@ def test_pkcs11(k, conf):
     # Percent-encoding in the URI (RFC 7512): %2D is '-'.
     k.ok(["pubkey", f"pkcs11:token=olic%2Dtest;object=regulator%2D1", *m], stdout=pub_hex + "\n",
          what="a percent-encoded URI")
+    # The module from the URI's module-path query attribute.
+    k.ok(["pubkey", f"{uri}?module-path={k.module}"], stdout=pub_hex + "\n", what="module-path in the URI")
+    # A key made with id= is found by its CKA_ID alone, and its label is not reused.
+    out = k.ok(["keygen", "--pkcs11", f"pkcs11:token={TOKEN};object=by-id;id=%01%02", *m, *pin, "--out", "byid"])
+    byid_hex = k.pubkey("byid.pub.pem")
+    k.ok(["pubkey", f"pkcs11:token={TOKEN};id=%01%02", *m], stdout=byid_hex + "\n", what="a key selected by id")
+    k.issue(["--key", f"pkcs11:token={TOKEN};id=%01%02", *m, *pin], d, 5, "byid.olic")
+    k.judged("byid.pub.pem", byid_hex, d, "byid.olic", "a license signed by a key selected by id")
+    k.bad(["pubkey", f"pkcs11:token={TOKEN};object=by-id;id=%09", *m], ["KEY"], "no Ed25519 public key 'by-id' with id 09")
 
     s.current = "pkcs11 prompt"
     rc, out = k.on_terminal([*issue[:-1], "prompted.olic", "--key", uri, *m], [PIN])

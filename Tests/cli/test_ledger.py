@@ -379,6 +379,11 @@ def test_batch(s, L):
                          "--out-dir", "offrecord")
     s.equal((rc, out), (1, "wrote 11 licenses to offrecord; refused 3\n"), f"batch --registry ({err!r})")
     s.check("is not in the registry" in err, "the registry refuses the unregistered device")
+    rc, out, err = s.run("batch", "--trust-request-key", "--key", "reg.pem", "--requests", "inbox", "--allowance", "5",
+                         "--out-dir", "trusted")
+    s.equal((rc, out), (1, "wrote 12 licenses to trusted; refused 2\n"),
+            f"batch --trust-request-key answers the unregistered device too ({err!r})")
+    s.equal(L.sql("b.db", "SELECT count(*) FROM licenses"), "11\n", "nothing off the record reached the ledger")
     s.ok(["ledger", "verify", "b.db"])
 
 
@@ -394,10 +399,13 @@ def test_batch_signals(s, L):
     s.current = "batch: SIGINT, SIGTERM, leftovers of SIGKILL"
     s.ok(["ledger", "init", "sig.db"])
     os.makedirs(s.path("sig-inbox"))
+    rows = []
     for i in range(6):
         d = L.device(f"sig{i}")
         L.request(d, f"sig-inbox/{i}.olic")
         s.ok(["ledger", "add-device", "sig.db", "--device", d.device_id, "--public-key", d.public_key])
+        rows.append(f"{d.device_id},{d.public_key}\n")
+    s.write("sig-registry.csv", "".join(rows))
     batch = ["batch", "--ledger", "sig.db", "--key", "reg.pem", "--requests", "sig-inbox", "--allowance", "10"]
     for step, sig, existing in (("after-chunk-commit", signal.SIGINT, False), ("before-place", signal.SIGINT, False),
                                 ("before-place", signal.SIGTERM, True), ("after-chunk-commit", signal.SIGTERM, True)):
@@ -461,6 +469,31 @@ def test_batch_signals(s, L):
         s.check("removed" in err and "left by a batch that was killed (6 staged files)" in err, f"and reports the leftover: {err!r}")
         s.equal(staging_dirs(s), [], "the leftover is gone")
         s.equal(len(os.listdir(s.path(out_dir))), 6, "the batch wrote its six licenses")
+    # SIGKILL at every step of a batch: no license file anywhere that the ledger
+    # does not hold, the chain intact, and the next batch finishes the job.
+    for step in ("after-begin", "after-report", "after-sign", "after-record", "after-chunk-commit", "before-place"):
+        out_dir, db = f"batch-killed-{step}", f"killed-{step}.db"
+        s.ok(["ledger", "init", db])
+        s.ok(["ledger", "import", db, "--registry", "sig-registry.csv"])
+        fresh = [db if a == "sig.db" else a for a in batch]
+        env = dict(os.environ, OLIC_TEST_KILL_AT=step)
+        p = subprocess.run([s.olic, *fresh, "--out-dir", out_dir], cwd=s.work, env=env, capture_output=True)
+        s.equal(p.returncode, -signal.SIGKILL, f"batch killed at {step}")
+        committed = L.sql(db, "SELECT count(*) FROM licenses").strip()
+        s.equal(committed, "6" if step in ("after-chunk-commit", "before-place") else "0",
+                f"batch killed at {step}: the chunk is in the ledger exactly when it was committed")
+        held = L.license_hashes(db)
+        files = [os.path.join(d, n) for d in staging_dirs(s) + ([s.path(out_dir)] if os.path.isdir(s.path(out_dir)) else [])
+                 for n in os.listdir(d) if n.endswith(".olic")]
+        s.check(all(sha(f) in held for f in files), f"batch killed at {step}: every license file is in the ledger")
+        rc, _, err = s.run("ledger", "verify", db)
+        s.equal(rc, 0, f"batch killed at {step}: ledger verify ({err!r})")
+        rc, out, err = s.run(*fresh, "--out-dir", out_dir)
+        s.equal((rc, out.split(" (")[0].strip()), (0, f"wrote 6 licenses to {out_dir}"), f"batch after a kill at {step} ({err!r})")
+        s.equal({sha(s.path(f"{out_dir}/{n}")) for n in os.listdir(s.path(out_dir))}, L.license_hashes(db),
+                f"batch after a kill at {step}: its files are the ledger's six")
+        s.equal(staging_dirs(s), [], f"batch after a kill at {step}: no staging directory left")
+
     # A live batch's staging directory is never taken for a leftover.
     env = dict(os.environ, OLIC_TEST_PAUSE_AT="before-place")
     p = subprocess.Popen([s.olic, *batch, "--out-dir", "live"], cwd=s.work, env=env, stdout=subprocess.PIPE,

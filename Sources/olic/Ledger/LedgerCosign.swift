@@ -38,15 +38,11 @@ struct CosignRecord {
     try db.immediate { () throws(Failure) in
       try Self.refuseRepeat(db, path: path, digest: digest, keyId: keyId)
       let events = try EventWriter(db)
-      try db.run(
-        """
-        INSERT INTO cosignatures(digest, device_id, license_id, allowance, signature_count, key_id, signature, signed_at,
-          sha256, blob)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
+      try events.insert(
+        .cosigned,
         [.blob(digest), .blob(device), .u64(licenseId), .u64(allowance), .int(Int64(signatureCount)), .blob(keyId),
-          .blob(signature), .int(now), .blob(sha256Of(blob)), .blob(blob)])
-      try events.append(.cosigned, rowID: db.lastRowID, at: now)
+          .blob(signature), .int(now), .blob(sha256Of(blob)), .blob(blob)],
+        at: now)
     }
   }
 }

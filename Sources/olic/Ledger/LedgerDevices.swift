@@ -14,9 +14,7 @@ enum LedgerDevices {
       }
       return .unchanged
     }
-    try db.run("INSERT INTO devices(device_id, public_key, note, added_at) VALUES (?, ?, ?, ?)",
-      [.blob(device), .blob(publicKey), note.map { .text($0) } ?? .null, .int(now)])
-    try events.append(.deviceAdded, rowID: db.lastRowID, at: now)
+    try events.insert(.deviceAdded, [.blob(device), .blob(publicKey), note.map { .text($0) } ?? .null, .int(now)], at: now)
     return .added
   }
 

@@ -154,41 +154,34 @@ struct LedgerIssuance {
   @discardableResult
   private func recordReport(_ request: LedgerRequest, at now: Int64, events: EventWriter) throws(Failure) -> Int64 {
     let r = request.fields
-    try db.run(
-      """
-      INSERT INTO requests(device_id, request_sequence, last_license_id, remaining, consumed_total, firmware_version,
-        reserved, time_high_water, device_public_key, signature, sha256, blob, received_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """,
+    return try events.insert(
+      .requestRecorded,
       [.blob(request.device), .u64(r.request_sequence), .u64(r.last_license_id), .u64(r.remaining), .u64(r.consumed_total),
         .int(Int64(r.firmware_version)), .int(Int64(r.reserved)), .u64(r.time_high_water), .blob(request.publicKey),
-        .blob(bytes(of: r.signature)), .blob(request.sha256), .blob(request.blob), .int(now)])
-    let id = db.lastRowID
-    try events.append(.requestRecorded, rowID: id, at: now)
-    return id
+        .blob(bytes(of: r.signature)), .blob(request.sha256), .blob(request.blob), .int(now)],
+      at: now)
   }
 
   private func recordAnomaly(_ anomaly: Anomaly, request: LedgerRequest, at now: Int64, events: EventWriter) throws(Failure) {
-    try db.run(
-      "INSERT INTO anomalies(device_id, name, request_sequence, detail, request_sha256, request_blob, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    try events.insert(
+      .anomaly,
       [.blob(request.device), .text(anomaly.name.rawValue), .u64(request.sequence), .text(anomaly.detail), .blob(request.sha256),
-        .blob(request.blob), .int(now)])
-    try events.append(.anomaly, rowID: db.lastRowID, at: now)
+        .blob(request.blob), .int(now)],
+      at: now)
   }
 
   private func recordLicense(
     device: [UInt8], licenseId: UInt64, requestID: Int64?, bind: UInt64?, blob: [UInt8], at now: Int64, events: EventWriter
   ) throws(Failure) {
-    try db.run(
-      """
-      INSERT INTO licenses(device_id, license_id, allowance, min_firmware_version, not_before, not_after, request_id,
-        request_sequence, issued_at, key_id, sha256, blob, digest)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """,
+    let rowID = try events.insert(
+      .licenseIssued,
       [.blob(device), .u64(licenseId), .u64(terms.allowance), .int(Int64(terms.minFirmware)), .u64(terms.validity?.notBefore),
         .u64(terms.validity?.notAfter), requestID.map { .int($0) } ?? .null, .u64(bind), .int(now), .blob(signer.keyId),
-        .blob(sha256Of(blob)), .blob(blob), LicenseDigest.of(blob).map { .blob($0) } ?? .null])
-    try events.append(.licenseIssued, rowID: db.lastRowID, at: now)
+        .blob(sha256Of(blob)), .blob(blob)],
+      at: now)
+    // digest is outside the event's columns (schema 2 must not change past events'
+    // bytes); it is derived from the covered blob, and ledger verify recomputes it.
+    try db.run("UPDATE licenses SET digest = ? WHERE id = ?", [LicenseDigest.of(blob).map { .blob($0) } ?? .null, .int(rowID)])
   }
 
   /// The license that answered a request, checked against its recorded SHA-256.

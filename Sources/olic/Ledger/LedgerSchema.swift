@@ -153,6 +153,8 @@ enum LedgerSchema {
     // cannot keep a license file whose record was lost. Batches commit per chunk,
     // so this is one flush per chunk, never one per row.
     try db.exec("PRAGMA synchronous = FULL")
+    // A batch touches every index of a 10,000-device ledger: keep them in memory.
+    try db.exec("PRAGMA cache_size = -32768")
   }
 
   private static func pragma(_ db: Database, _ name: String) throws(Failure) -> Int64 {

@@ -15,9 +15,16 @@ struct LedgerCommand: ParsableCommand {
       file is written. Every change is also an event in a SHA-256 hash chain that \
       `ledger verify` recomputes; `ledger checkpoint` signs its head.
 
-      Anomalies (each refuses issuance and is recorded): unregistered_device, key_mismatch, \
-      sequence_regressed, sequence_reused, consumed_regressed, firmware_regressed, \
-      unknown_license, allowance_created. docs/ledger.md says what each suggests.
+      Anomalies (each refuses issuance, exits 1 naming it, and is recorded; \
+      docs/ledger.md says what each suggests to an investigator):
+        unregistered_device  the device is not in the ledger
+        key_mismatch         signed by a key other than the registered one: a forgery
+        sequence_regressed   below the latest request_sequence recorded: a replay
+        sequence_reused      a recorded sequence, other bytes: clone or NVM rollback
+        consumed_regressed   consumed_total below an earlier report's
+        firmware_regressed   firmware_version below an earlier report's: a downgrade
+        unknown_license      last_license_id above every id the ledger issued
+        allowance_created    remaining + consumed_total above all the ledger issued
 
       Example:
         olic ledger init reg.db
