@@ -389,13 +389,13 @@ OLIC_NODISCARD olic_status olic_encode_license(const olic_license *fields,
 /* The tools' decoder of licenses still gathering signatures (one decoder: the
    tools never read the format themselves). Runs check steps 1-5 exactly as
    olic_parse does, for both versions, with one difference for v2: the entries
-   may be s signed ones, 0 <= s <= n, then n - s empty ones. A signed entry has
-   a key_id other than eight zero bytes; the signed key_ids are strictly
-   ascending (memcmp); an empty entry is 72 zero bytes (a zero key_id with a
-   non-zero signature is OLIC_ERR_MALFORMED, as is a signed entry after an empty
-   one). So a blob olic_parse accepts is accepted here with the same fields, and
-   a complete v2 license is one with signed_count == n. A v1 license reports
-   n = 1, signed_count = 1, body_end = len - 64. No signature is verified.
+   may end in n - s EMPTY ones, 72 zero bytes each (the longest such run at
+   the end), and the order rule (key_ids strictly ascending, memcmp) applies
+   to the s entries before them only. signed_count = s. So a blob olic_parse
+   accepts is accepted here with the same fields, and a v2 license is complete
+   when signed_count == n (the device may still refuse it: a zero key_id in
+   the first entry is OLIC_ERR_UNKNOWN_KEY there). A v1 license reports n = 1,
+   signed_count = 1, body_end = len - 64. No signature is verified.
    Reads: license[0, min(len, 1024)), once. Writes: *out (may be NULL), filled on
    OLIC_OK, zeroed on failure. license.key_id / signature: the first entry's. */
 OLIC_NODISCARD olic_status olic_parse_proposal(const uint8_t *license, size_t len,

@@ -102,9 +102,9 @@ func parseLicenseLayout(
 }
 
 /// The signature entries: key_ids reported in order, the first entry's
-/// key_id and signature in v1's fields, and (v2) the order rule: signed
-/// key_ids strictly ascending, then (proposals only) empty entries, all zero.
-/// Returns how many entries are signed.
+/// key_id and signature in v1's fields, and (v2) the order rule: key_ids
+/// strictly ascending, except that a proposal's trailing all-zero entries are
+/// empty and exempt. Returns how many entries are not empty (n on a device).
 private func readEntries(
   _ s: RawSpan, into license: inout olic_license, version: UInt8, end: Int, count: Int, proposal: Bool
 ) throws(olic_status) -> Int {
@@ -118,23 +118,21 @@ private func readEntries(
     try withUnsafeMutableBytes(of: &license.signature) { (b) throws(olic_status) in try s.copy(from: end, into: b) }
     return 1
   }
-  var signed = 0
+  // A proposal may end in empty entries (72 zero bytes each); the device has
+  // no such notion. Every entry before them follows the device's order rule,
+  // so whatever the device accepts, a proposal decoder accepts alike.
+  var signed = count
+  if proposal {
+    while signed > 0,
+      try isZero(s, at: end + (signed - 1) * LicenseLayout.entrySize, count: LicenseLayout.entrySize)
+    {
+      signed -= 1
+    }
+  }
   for i in 0..<count {
     let entry = end + i * LicenseLayout.entrySize
-    let empty = try isZero(s, at: entry, count: Wire.keyIdSize)
-    if empty {
-      // A device never accepts an empty entry: zero sorts first, so at i >= 1 it
-      // breaks the order, and at i = 0 it names no key (UNKNOWN_KEY, later).
-      guard proposal || i == 0 else { throw OLIC_ERR_MALFORMED }
-      if proposal {
-        guard try isZero(s, at: entry + Wire.keyIdSize, count: Wire.signatureSize) else { throw OLIC_ERR_MALFORMED }
-      }
-    } else {
-      // A signed entry after an empty one, in a proposal, is out of order too.
-      guard signed == i || !proposal else { throw OLIC_ERR_MALFORMED }
-      if i > 0, !(try ascending(s, entry - LicenseLayout.entrySize, entry)) { throw OLIC_ERR_MALFORMED }
-      signed += 1
-    }
+    // Zero sorts first, so an empty entry past the first breaks the order.
+    if i > 0, i < signed, !(try ascending(s, entry - LicenseLayout.entrySize, entry)) { throw OLIC_ERR_MALFORMED }
     try withUnsafeMutableBytes(of: &license.key_ids) { (b) throws(olic_status) in
       let slot = i * Wire.keyIdSize
       try s.copy(from: entry, into: UnsafeMutableRawBufferPointer(rebasing: b[slot..<slot + Wire.keyIdSize]))
@@ -144,7 +142,7 @@ private func readEntries(
   try withUnsafeMutableBytes(of: &license.signature) { (b) throws(olic_status) in
     try s.copy(from: end + Wire.keyIdSize, into: b)
   }
-  return proposal ? signed : count
+  return signed
 }
 
 /// All `count` bytes at `offset` are zero.

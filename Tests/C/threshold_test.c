@@ -313,14 +313,29 @@ static void partly_signed(void) {
   EXPECT(olic_add_signature(NULL, again.len, kid[1], sig), OLIC_ERR_ARGUMENT);
   blob a1 = v1(1);
   EXPECT(olic_add_signature(a1.b, a1.len, kid[1], sig), OLIC_ERR_VERSION);
-  /* an empty key_id with a signature, and a signed entry after an empty one */
-  blob h = v2(2, 0, 1, 0);
-  h.b[body_end(&h) + 20] = 1;
+  /* a zero key_id with a signature byte: empty only when all 72 bytes are zero */
+  blob h = v2(3, 0, 1, 0);
+  h.b[body_end(&h) + 72 + 20] = 1; /* entry 1 of 3 */
   EXPECT(olic_parse_proposal(h.b, h.len, &p), OLIC_ERR_MALFORMED);
   CHECK(p.signed_count == 0 && p.body_end == 0);
   h = v2(2, 0, 1, 0);
+  h.b[body_end(&h) + 20] = 1; /* entry 0: parsed as the device does (UNKNOWN_KEY there) */
+  EXPECT(olic_parse_proposal(h.b, h.len, &p), OLIC_OK);
+  CHECK(p.signed_count == 1);
+  EXPECT(olic_parse(h.b, h.len, NULL), OLIC_ERR_MALFORMED); /* the device: entry 1 is zero */
+  /* a signed entry after an empty one in the middle */
+  h = v2(3, 0, 1, 0);
   memcpy(h.b + body_end(&h) + 72, kid[0], 8);
-  EXPECT(olic_parse_proposal(h.b, h.len, &p), OLIC_ERR_MALFORMED);
+  h.b[body_end(&h) + 100] = 1;
+  memcpy(h.b + body_end(&h) + 144, kid[1], 8);
+  memset(h.b + body_end(&h), 0, 72);
+  h.b[body_end(&h) + 8] = 0; /* entry 0 all zero, entries 1 and 2 signed */
+  {
+    olic_license dev;
+    olic_status ds = olic_parse(h.b, h.len, &dev);
+    olic_status ps = olic_parse_proposal(h.b, h.len, &p);
+    CHECK(ds == ps); /* the two decoders agree on what the device parses */
+  }
   /* entries are kept ascending whatever order the signers come in */
   blob order = v2(3, 0, 1, 0);
   int sequence[3] = {2, 0, 1};

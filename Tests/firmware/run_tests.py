@@ -239,10 +239,17 @@ def usage_errors(ctx):
     r, help_text = run_fw(ctx, ["--help"])
     expect_exit(r, 0)
     expect(help_text.startswith("usage: mock-firmware"), "help text")
-    # 8 keys are fine
-    r = run_fw(ctx, chip.args("--provision") + ["--trusted-key", chip.trusted[0]] * 7)
+    # 8 distinct keys are fine
+    extra = []
+    for i in range(7):
+        extra += ["--trusted-key", chip.keygen(f"extra{i}") + ".pk"]
+    r = run_fw(ctx, chip.args("--provision") + extra)
     expect_exit(r, 0)
     expect_eq(r.one("boot")["trusted_keys"], 8, "trusted_keys")
+    # the same key twice is refused by olic_init (a threshold counts distinct keys)
+    r = run_fw(ctx, chip.args() + ["--trusted-key", chip.trusted[0]])
+    expect_exit(r, 5)
+    expect_eq(r.one("boot")["status"], "OLIC_ERR_ARGUMENT", "boot status with a repeated key")
 
 
 def openssl(*args):
@@ -473,7 +480,7 @@ def rejections(ctx):
 
     def version():
         p = lic("ver.olic", 2)
-        tamper(p, 4, 0x03)
+        tamper(p, 4, 0x02)  # version 3 (2 is the threshold format)
     cases.append(("version", version, "OLIC_ERR_VERSION", []))
 
     def truncated():
