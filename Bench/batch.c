@@ -23,18 +23,11 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "scratch_files.h"
 
 enum { LICENSES = 4096, BATCH_SAMPLES = 15 };
 
 extern char **environ;
-
-/* Notes are one line in bench.json: cutting a long path short is fine. */
-static void say(char *note, size_t cap, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  vsnprintf(note, cap, format, args);
-  va_end(args);
-}
 
 /* dir/name into path; false when it does not fit (then nothing is opened). */
 static bool join(char *path, size_t cap, const char *dir, const char *name) {
@@ -46,24 +39,6 @@ typedef struct message {
   uint8_t bytes[OLIC_LICENSE_MAX_SIZE];
   size_t len; /* the signed part: the license without its signature */
 } message;
-
-/* RFC 8410 PKCS#8 for an Ed25519 seed, as `openssl genpkey` writes it. */
-static int write_key_pem(const char *path, const uint8_t seed[32]) {
-  static const uint8_t prefix[16] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
-                                     0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
-  uint8_t der[48];
-  memcpy(der, prefix, sizeof prefix);
-  memcpy(der + sizeof prefix, seed, 32);
-  char b64[sodium_base64_ENCODED_LEN(48, sodium_base64_VARIANT_ORIGINAL)];
-  sodium_bin2base64(b64, sizeof b64, der, sizeof der, sodium_base64_VARIANT_ORIGINAL);
-  unlink(path); /* so a stale file's wider mode is not kept */
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return -1;
-  FILE *f = fdopen(fd, "w");
-  if (!f) { close(fd); return -1; }
-  fprintf(f, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", b64);
-  return fclose(f);
-}
 
 static int write_devices_csv(const char *path) {
   FILE *f = fopen(path, "w");
@@ -107,13 +82,13 @@ static double run_batch(const char *olic, const char *key, const char *csv, cons
 static int collect_messages(const char *dir, const uint8_t pk[32], message *msgs, size_t *count,
                             char *note, size_t note_cap) {
   DIR *d = opendir(dir);
-  if (!d) { say(note, note_cap, "cannot open %s", dir); return -1; }
+  if (!d) { bench_say(note, note_cap, "cannot open %s", dir); return -1; }
   struct dirent *e;
   size_t n = 0;
   int rc = 0;
   while (rc == 0 && (e = readdir(d))) {
     if (e->d_name[0] == '.') continue;
-    if (n == LICENSES) { say(note, note_cap, "more than %d files in %s", LICENSES, dir); rc = -1; break; }
+    if (n == LICENSES) { bench_say(note, note_cap, "more than %d files in %s", LICENSES, dir); rc = -1; break; }
     char path[4096];
     FILE *f = join(path, sizeof path, dir, e->d_name) ? fopen(path, "rb") : NULL;
     uint8_t blob[OLIC_LICENSE_MAX_SIZE + 1];
@@ -123,7 +98,7 @@ static int collect_messages(const char *dir, const uint8_t pk[32], message *msgs
         olic_parse(blob, len, NULL) != OLIC_OK ||
         crypto_sign_verify_detached(blob + len - OLIC_SIGNATURE_SIZE, blob,
                                     len - OLIC_SIGNATURE_SIZE, pk) != 0) {
-      say(note, note_cap, "%s/%s is not a license signed by the bench key", dir, e->d_name);
+      bench_say(note, note_cap, "%s/%s is not a license signed by the bench key", dir, e->d_name);
       rc = -1;
       break;
     }
@@ -133,22 +108,12 @@ static int collect_messages(const char *dir, const uint8_t pk[32], message *msgs
   }
   closedir(d);
   if (rc == 0 && n != LICENSES) {
-    say(note, note_cap, "olic batch wrote %zu licenses for %d rows", n, LICENSES);
+    bench_say(note, note_cap, "olic batch wrote %zu licenses for %d rows", n, LICENSES);
     rc = -1;
   }
   *count = n;
   return rc;
 }
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-  (void)st, (void)type, (void)ftw;
-  remove(path);
-  return 0;
-}
-
-/* Removes `dir` and everything in it, staging directories a failed run may
-   have left included; never follows a symlink out of it. */
-static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* Visible files in `dir`, or -1 if it cannot be read. */
 static long count_files(const char *dir) {
@@ -192,7 +157,7 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   out->licenses = LICENSES;
   out->samples = BATCH_SAMPLES;
   if (access(olic, X_OK) != 0) {
-    say(out->note, sizeof out->note,
+    bench_say(out->note, sizeof out->note,
         "%s not built yet (make build/olic): not measured", olic);
     return;
   }
@@ -204,30 +169,30 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   if (!join(key_path, sizeof key_path, workdir, "bench-key.pem") ||
       !join(csv_path, sizeof csv_path, workdir, "devices.csv") ||
       !join(log_path, sizeof log_path, workdir, "batch.log") ||
-      write_key_pem(key_path, key.seed) || write_devices_csv(csv_path)) {
-    say(out->note, sizeof out->note, "cannot write inputs under %s", workdir);
+      bench_write_key_pem(key_path, key.seed) || write_devices_csv(csv_path)) {
+    bench_say(out->note, sizeof out->note, "cannot write inputs under %s", workdir);
     return;
   }
   char scratch[4096];
   if (!join(scratch, sizeof scratch, out_parent, "olic-bench-XXXXXX") || !mkdtemp(scratch) ||
       !join(out_dir, sizeof out_dir, scratch, "out")) {
-    say(out->note, sizeof out->note, "cannot make a scratch directory under %s", out_parent);
+    bench_say(out->note, sizeof out->note, "cannot make a scratch directory under %s", out_parent);
     return;
   }
   snprintf(out->out_fs, sizeof out->out_fs, "%s", filesystem_name(scratch));
-  say(out->out_parent, sizeof out->out_parent, "%s", out_parent);
+  bench_say(out->out_parent, sizeof out->out_parent, "%s", out_parent);
 
   message *msgs = calloc(LICENSES, sizeof *msgs);
-  if (!msgs) { say(out->note, sizeof out->note, "out of memory"); return; }
+  if (!msgs) { bench_say(out->note, sizeof out->note, "out of memory"); return; }
   double batch_s[BATCH_SAMPLES], sign_s[BATCH_SAMPLES];
   size_t n = 0;
   for (size_t s = 0; s < BATCH_SAMPLES; s++) {
     /* Absent, as in a first run: the CLI creates it (the CLI accepts either). */
-    remove_tree(out_dir);
+    bench_remove_tree(out_dir);
     int exit_code;
     batch_s[s] = run_batch(olic, key_path, csv_path, out_dir, log_path, &exit_code);
     if (batch_s[s] < 0) {
-      say(out->note, sizeof out->note, "olic batch exited with %d (see %s)", exit_code, log_path);
+      bench_say(out->note, sizeof out->note, "olic batch exited with %d (see %s)", exit_code, log_path);
       goto done;
     }
     /* The first run's licenses are read back and checked one by one, and are
@@ -235,7 +200,7 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
     if (s == 0 && collect_messages(out_dir, key.public_key, msgs, &n, out->note, sizeof out->note))
       goto done;
     if (count_files(out_dir) != LICENSES) {
-      say(out->note, sizeof out->note, "olic batch run %zu wrote %ld files for %d rows", s + 1,
+      bench_say(out->note, sizeof out->note, "olic batch run %zu wrote %ld files for %d rows", s + 1,
           count_files(out_dir), LICENSES);
       goto done;
     }
@@ -249,6 +214,6 @@ void bench_batch(const char *olic, const char *workdir, const char *out_parent,
   out->measured = true;
   out->failed = false;
 done:
-  remove_tree(scratch);
+  bench_remove_tree(scratch);
   free(msgs);
 }

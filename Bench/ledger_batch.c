@@ -22,25 +22,11 @@
 
 #include "clock.h"
 #include "fixtures.h"
+#include "scratch_files.h"
 
 enum { REQUESTS = 10000, LEDGER_SAMPLES = 5 };
 
 extern char **environ;
-
-static void say(char *note, size_t cap, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  vsnprintf(note, cap, format, args);
-  va_end(args);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-  (void)st, (void)type, (void)ftw;
-  remove(path);
-  return 0;
-}
-
-static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* Seconds for one olic run (stdout and stderr to `log`); negative if it failed. */
 static double run_olic(char *const argv[], const char *log, int *exit_code) {
@@ -61,30 +47,12 @@ static double run_olic(char *const argv[], const char *log, int *exit_code) {
   return *exit_code == 0 ? (double)elapsed / 1e9 : -1;
 }
 
-static int write_key_pem(const char *path, const uint8_t seed[32]) {
-  static const uint8_t prefix[16] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
-                                     0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
-  uint8_t der[48];
-  memcpy(der, prefix, sizeof prefix);
-  memcpy(der + sizeof prefix, seed, 32);
-  char b64[sodium_base64_ENCODED_LEN(48, sodium_base64_VARIANT_ORIGINAL)];
-  sodium_bin2base64(b64, sizeof b64, der, sizeof der, sodium_base64_VARIANT_ORIGINAL);
-  /* 0600: olic refuses a plaintext private key that others may read. */
-  unlink(path);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return -1;
-  FILE *f = fdopen(fd, "w");
-  if (!f) { close(fd); return -1; }
-  fprintf(f, "-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n", b64);
-  return fclose(f);
-}
-
 /* REQUESTS devices, each provisioned in RAM and asked for its first request;
    the requests go to dir/NNNNN.olic and the registry rows to csv. */
 static int make_requests(const char *dir, const char *csv, const bench_key *regulator, char *note, size_t cap) {
   mkdir(dir, 0755);
   FILE *registry = fopen(csv, "w");
-  if (!registry) { say(note, cap, "cannot write %s", csv); return -1; }
+  if (!registry) { bench_say(note, cap, "cannot write %s", csv); return -1; }
   fprintf(registry, "device_id,public_key\n");
   int rc = 0;
   for (uint32_t i = 0; i < REQUESTS && rc == 0; i++) {
@@ -102,19 +70,19 @@ static int make_requests(const char *dir, const char *csv, const bench_key *regu
     size_t len = 0;
     if (olic_provision(&ram.storage) != OLIC_OK || olic_init(&ctx, &config, &ram.storage) != OLIC_OK ||
         olic_make_request(&ctx, sk, req, sizeof req, &len) != OLIC_OK) {
-      say(note, cap, "libolic.a could not make request %u", i);
+      bench_say(note, cap, "libolic.a could not make request %u", i);
       rc = -1;
       break;
     }
     char path[4096], idhex[65], pkhex[65];
     int n = snprintf(path, sizeof path, "%s/%05u.olic", dir, i);
     FILE *f = n > 0 && (size_t)n < sizeof path ? fopen(path, "wb") : NULL;
-    if (!f || fwrite(req, 1, len, f) != len || fclose(f) != 0) { say(note, cap, "cannot write %s", path); rc = -1; }
+    if (!f || fwrite(req, 1, len, f) != len || fclose(f) != 0) { bench_say(note, cap, "cannot write %s", path); rc = -1; }
     sodium_bin2hex(idhex, sizeof idhex, id, sizeof id);
     sodium_bin2hex(pkhex, sizeof pkhex, pk, sizeof pk);
     fprintf(registry, "%s,%s\n", idhex, pkhex);
   }
-  if (fclose(registry) != 0 && rc == 0) { say(note, cap, "cannot write %s", csv); rc = -1; }
+  if (fclose(registry) != 0 && rc == 0) { bench_say(note, cap, "cannot write %s", csv); rc = -1; }
   return rc;
 }
 
@@ -124,7 +92,7 @@ void bench_ledger_batch(const char *olic, const char *workdir, const char *out_p
   out->requests = REQUESTS;
   out->samples = LEDGER_SAMPLES;
   if (access(olic, X_OK) != 0) {
-    say(out->note, sizeof out->note, "%s not built yet (make build/olic): not measured", olic);
+    bench_say(out->note, sizeof out->note, "%s not built yet (make build/olic): not measured", olic);
     return;
   }
   out->failed = true;
@@ -136,19 +104,19 @@ void bench_ledger_batch(const char *olic, const char *workdir, const char *out_p
   snprintf(inbox, sizeof inbox, "%s/ledger-requests", workdir);
   snprintf(log, sizeof log, "%s/ledger-batch.log", workdir);
   mkdir(workdir, 0755);
-  remove_tree(inbox);
-  if (write_key_pem(key, regulator.seed) || make_requests(inbox, csv, &regulator, out->note, sizeof out->note)) {
-    if (!out->note[0]) say(out->note, sizeof out->note, "cannot write inputs under %s", workdir);
+  bench_remove_tree(inbox);
+  if (bench_write_key_pem(key, regulator.seed) || make_requests(inbox, csv, &regulator, out->note, sizeof out->note)) {
+    if (!out->note[0]) bench_say(out->note, sizeof out->note, "cannot write inputs under %s", workdir);
     return;
   }
   snprintf(scratch, sizeof scratch, "%s/olic-ledger-bench-XXXXXX", out_parent);
-  if (!mkdtemp(scratch)) { say(out->note, sizeof out->note, "cannot make a directory under %s", out_parent); return; }
+  if (!mkdtemp(scratch)) { bench_say(out->note, sizeof out->note, "cannot make a directory under %s", out_parent); return; }
   /* The ledger lives where the licenses go: both are the batch's own I/O. */
   int n1 = snprintf(out_dir, sizeof out_dir, "%s/out", scratch);
   int n2 = snprintf(db, sizeof db, "%s/ledger.db", scratch);
   if (n1 < 0 || (size_t)n1 >= sizeof out_dir || n2 < 0 || (size_t)n2 >= sizeof db) {
-    say(out->note, sizeof out->note, "path too long under %s", out_parent);
-    remove_tree(scratch);
+    bench_say(out->note, sizeof out->note, "path too long under %s", out_parent);
+    bench_remove_tree(scratch);
     return;
   }
 
@@ -164,23 +132,23 @@ void bench_ledger_batch(const char *olic, const char *workdir, const char *out_p
     char *init[] = {(char *)olic, "ledger", "init", db, NULL};
     char *import[] = {(char *)olic, "ledger", "import", db, "--registry", csv, NULL};
     if (run_olic(init, log, &code) < 0 || run_olic(import, log, &code) < 0) {
-      say(out->note, sizeof out->note, "olic ledger init/import exited with %d (see %s)", code, log);
+      bench_say(out->note, sizeof out->note, "olic ledger init/import exited with %d (see %s)", code, log);
       goto done;
     }
-    remove_tree(out_dir);
+    bench_remove_tree(out_dir);
     char *with_ledger[] = {(char *)olic, "batch", "--ledger", db, "--key", key, "--requests", inbox,
                            "--allowance", "1000", "--out-dir", out_dir, NULL};
     ledger_s[s] = run_olic(with_ledger, log, &code);
     if (ledger_s[s] < 0) {
-      say(out->note, sizeof out->note, "olic batch --ledger exited with %d (see %s)", code, log);
+      bench_say(out->note, sizeof out->note, "olic batch --ledger exited with %d (see %s)", code, log);
       goto done;
     }
-    remove_tree(out_dir);
+    bench_remove_tree(out_dir);
     char *with_registry[] = {(char *)olic, "batch", "--registry", csv, "--key", key, "--requests", inbox,
                              "--allowance", "1000", "--out-dir", out_dir, NULL};
     plain_s[s] = run_olic(with_registry, log, &code);
     if (plain_s[s] < 0) {
-      say(out->note, sizeof out->note, "olic batch --registry exited with %d (see %s)", code, log);
+      bench_say(out->note, sizeof out->note, "olic batch --registry exited with %d (see %s)", code, log);
       goto done;
     }
   }
@@ -192,5 +160,5 @@ void bench_ledger_batch(const char *olic, const char *workdir, const char *out_p
   out->measured = true;
   out->failed = false;
 done:
-  remove_tree(scratch);
+  bench_remove_tree(scratch);
 }

@@ -15,7 +15,8 @@ deps-ledger:
 	fi
 
 # Order-only: the CLI needs the headers to build, not a rebuild when apt runs.
-$(BUILD)/olic: | deps-ledger
+# swift test builds every target of the package, the CLI's included.
+$(BUILD)/olic test-swift: | deps-ledger
 
 test-ledger: $(BUILD)/olic $(BUILD)/libolic.a | deps-ledger
 	@command -v openssl >/dev/null || { apt-get update -qq -o DPkg::Lock::Timeout=600 && \

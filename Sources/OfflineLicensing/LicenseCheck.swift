@@ -66,33 +66,46 @@ func checkLicense(
   guard s.byteCount == length, signedLength >= LicenseLayout.extensionsOffset, signedLength < length else {
     throw OLIC_ERR_SIGNATURE
   }
-  // Every entry, in order; the first that fails refuses the license. libsodium's
-  // own results are kept, OR-ed together, never a Bool made of them: 0 is the
-  // only pass, and no single bit flip turns a -1 into 0. `verified` counts the
-  // passes, and the twin wants it to be n.
-  // The key table is reached in place (an inout access through the pointer
-  // writes nothing), not copied to the stack as a borrowed tuple would be.
+  // Every entry, in order; the first that fails refuses the license.
+  // libsodium's own results are kept, never a Bool made of them: 0 is the
+  // only pass, and no single bit flip turns a -1 into 0.
+  // libsodium gets a stack copy of the entry's key, never a pointer into the
+  // context: a glitch in its prologues can send a store through a stale
+  // pointer register, and one into the trusted key table would rewrite it.
+  // (The table is read in place, an inout access that writes nothing, rather
+  // than copied whole as a borrowed tuple would be.)
   let table = UnsafeMutablePointer(mutating: context)
-  proof.pointee.signature = 0
+  var key = InlineArray<32, UInt8>(repeating: 0)
   for i in 0..<signers {
     let index = keyIndex[i]
     guard index >= 0, index < Int(OLIC_MAX_TRUSTED_KEYS) else { throw OLIC_ERR_SIGNATURE }
+    withUnsafeMutableBytes(of: &key) { k in
+      withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys in
+        k.baseAddress.unsafelyUnwrapped.copyMemory(
+          from: keys.baseAddress.unsafelyUnwrapped + index &* Wire.publicKeySize, byteCount: Wire.publicKeySize)
+      }
+    }
     let verified = s.withUnsafeBytes { blob -> Int32 in
-      withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys -> Int32 in
+      withUnsafeBytes(of: &key) { k -> Int32 in
         let message = blob.baseAddress.unsafelyUnwrapped
         return Crypto.verify(
           signature: message + signedLength + i &* entrySize + signatureOffset, message: message,
-          length: signedLength, publicKey: keys.baseAddress.unsafelyUnwrapped + index &* Wire.publicKeySize)
+          length: signedLength, publicKey: k.baseAddress.unsafelyUnwrapped)
       }
     }
-    proof.pointee.signature |= verified
-    guard verified == 0 else {
-      proof.pointee.signature |= -1
-      throw OLIC_ERR_SIGNATURE
-    }
+    // Stored as libsodium returned it, before the branch: the twin reads
+    // every entry's result back, so a skipped store (-1 stays) or a skipped
+    // branch after a failed verification (-1 stored) cannot pass.
+    proof.pointee.results[i] = verified
+    guard verified == 0 else { throw OLIC_ERR_SIGNATURE }
     proof.pointee.verified &+= launder(UInt32(1))
   }
-  guard proof.pointee.signature == 0 else { throw OLIC_ERR_SIGNATURE }
+  // The verdict of step 14 is made of the stored results only, never of a
+  // register the loop left behind.
+  var combined: Int32 = 0
+  for i in 0..<signers { combined |= launder(proof.pointee.results[i]) }
+  proof.pointee.signature = combined
+  guard combined == 0 else { throw OLIC_ERR_SIGNATURE }
   proof.pointee.step()
   try keyIndex.span.withUnsafeBufferPointer { (indices) throws(olic_status) in
     try confirmLicense(

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ram_storage.h"
+
 static int failures;
 #define CHECK(cond)                                                          \
   do {                                                                       \
@@ -27,21 +29,6 @@ static void status_names(void) {
   CHECK(strcmp(olic_status_name((olic_status)-1), "OLIC_STATUS_UNKNOWN") == 0);
 }
 
-static uint8_t ram[OLIC_STORAGE_MIN_SIZE];
-static unsigned writes;
-static int ram_read(void *c, uint32_t o, void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(b, ram + o, n);
-  return 0;
-}
-static int ram_write(void *c, uint32_t o, const void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(ram + o, b, n);
-  writes++;
-  return 0;
-}
 
 static void request_round_trip(void) {
   uint8_t trusted[32], seed[32], pk[32], sk[64];

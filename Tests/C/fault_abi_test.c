@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ram_storage.h"
+
 static int failures;
 #define CHECK(cond)                                                          \
   do {                                                                       \
@@ -21,21 +23,6 @@ static int failures;
 static unsigned hook_calls;
 void olic_platform_fault(void) { hook_calls++; }
 
-static uint8_t ram[OLIC_STORAGE_MIN_SIZE];
-static unsigned writes;
-static int ram_read(void *c, uint32_t o, void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(b, ram + o, n);
-  return 0;
-}
-static int ram_write(void *c, uint32_t o, const void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(ram + o, b, n);
-  writes++;
-  return 0;
-}
 
 /* "OLIC_FLT" as a little-endian u64: what the core writes over ready_ when it
    detects a fault (contextPoisonedMagic, Sources/OfflineLicensing/Hardening.swift). */

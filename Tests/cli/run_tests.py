@@ -728,8 +728,11 @@ def test_batch_progress(s):
     s.equal(len(os.listdir(s.path("tty"))), 300, "300 licenses written")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+def device_harness(description):
+    """The arguments every device-backed CLI suite takes, a fresh work directory,
+    and Tests/cli/device.c linked against libolic.a as a vendor links it.
+    Returns (args, olic, runs, device_binary)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--olic", required=True)
     parser.add_argument("--lib", required=True)
     parser.add_argument("--cc", default="cc")
@@ -737,16 +740,19 @@ def main():
     parser.add_argument("--work-dir", required=True)
     args = parser.parse_args()
 
-    olic = os.path.abspath(args.olic)
     work = os.path.abspath(args.work_dir)
     shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
     runs = os.path.join(work, "runs")
     os.makedirs(runs)
     device_binary = os.path.join(work, "device")
     subprocess.run([args.cc, "-std=c11", "-Wall", "-Wextra", "-Werror", os.path.join(HERE, "device.c"),
                     "-I", os.path.join(REPO, "include"), os.path.abspath(args.lib), *args.sodium_libs.split(),
                     "-o", device_binary], check=True)
+    return args, os.path.abspath(args.olic), runs, device_binary
+
+
+def main():
+    args, olic, runs, device_binary = device_harness(__doc__)
 
     s = Suite(olic, runs)
     state = {}

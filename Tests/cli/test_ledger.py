@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from run_tests import Device, Suite  # noqa: E402
+from run_tests import Device, Suite, device_harness  # noqa: E402
 
 ANOMALIES = ["unregistered_device", "key_mismatch", "sequence_regressed", "sequence_reused",
              "consumed_regressed", "firmware_regressed", "unknown_license", "allowance_created"]
@@ -684,24 +684,7 @@ def test_tamper_and_checkpoint(s, L, db):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--olic", required=True)
-    parser.add_argument("--lib", required=True)
-    parser.add_argument("--cc", default="cc")
-    parser.add_argument("--sodium-libs", default="-lsodium")
-    parser.add_argument("--work-dir", required=True)
-    args = parser.parse_args()
-
-    olic = os.path.abspath(args.olic)
-    work = os.path.abspath(args.work_dir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-    runs = os.path.join(work, "runs")
-    os.makedirs(runs)
-    device_binary = os.path.join(work, "device")
-    subprocess.run([args.cc, "-std=c11", "-Wall", "-Wextra", "-Werror", os.path.join(HERE, "device.c"),
-                    "-I", os.path.join(REPO, "include"), os.path.abspath(args.lib), *args.sodium_libs.split(),
-                    "-o", device_binary], check=True)
+    args, olic, runs, device_binary = device_harness(__doc__)
     s = Suite(olic, runs)
     s.ok(["keygen", "--out", "reg"])
     trusted = s.ok(["pubkey", "reg.pem"]).strip()

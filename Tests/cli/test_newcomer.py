@@ -19,7 +19,7 @@ import stat
 import subprocess
 import sys
 
-from run_tests import HERE, REPO, Device, Suite, blake2b256, issue_args, le
+from run_tests import HERE, REPO, Device, Suite, device_harness, blake2b256, issue_args, le
 
 PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
 
@@ -452,23 +452,8 @@ def test_batch_csv(s):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--olic", required=True)
-    parser.add_argument("--lib", required=True)
-    parser.add_argument("--cc", default="cc")
-    parser.add_argument("--sodium-libs", default="-lsodium")
-    parser.add_argument("--work-dir", required=True)
-    args = parser.parse_args()
-
-    work = os.path.abspath(args.work_dir)
-    shutil.rmtree(work, ignore_errors=True)
-    runs = os.path.join(work, "runs")
-    os.makedirs(runs)
-    device_binary = os.path.join(work, "device")
-    subprocess.run([args.cc, "-std=c11", "-Wall", "-Wextra", "-Werror", os.path.join(HERE, "device.c"),
-                    "-I", os.path.join(REPO, "include"), os.path.abspath(args.lib), *args.sodium_libs.split(),
-                    "-o", device_binary], check=True)
-    s = Suite(os.path.abspath(args.olic), runs)
+    args, olic, runs, device_binary = device_harness(__doc__)
+    s = Suite(olic, runs)
     for group in (lambda: test_unknown_names(s), lambda: test_wrong_kind(s, device_binary), lambda: test_inspect(s),
                   lambda: test_device_keys(s, device_binary, args.cc, args.sodium_libs), lambda: test_batch_csv(s)):
         try:
