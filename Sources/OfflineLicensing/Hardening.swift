@@ -31,6 +31,9 @@ struct Proof {
   var signature: Int32 = -1
   /// Entries whose verification passed: n on a passing license.
   var verified: UInt32 = 0
+  /// libsodium's result for each entry, stored as it came: a skipped store
+  /// leaves -1, never a 0 that no verification produced.
+  var results = InlineArray<8, Int32>(repeating: -1)
 }
 
 /// Steps counted by a passing check: parse, keys, threshold, device, replay,

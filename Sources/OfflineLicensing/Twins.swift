@@ -41,6 +41,7 @@ func confirmLicense(
   let indices = launder(keyIndex)
   for i in 0..<Int(signers) {
     guard twin(keyIdMatches(ctx, lic, entry: i, index: launder(indices[i]))) else { throw faultDetected(nil) }
+    guard twin(launder(launder(p).pointee.results[i]) == 0) else { throw faultDetected(nil) }
   }
   guard twin(ctx.pointee.isDevice(lic.pointee)) else { throw faultDetected(nil) }
   let state = launder(ctx).pointee.state_
