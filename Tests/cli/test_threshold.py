@@ -127,7 +127,7 @@ def cosign(t, party, name, trusted=(), extra=()):
     args = ["cosign", *party.key, name, *extra]
     for p in trusted:
         args += ["--trusted-key", p.pub]
-    return t.s.run(*args)
+    return t.s.run(*args, codes=(0, 1, 2, 3, 4, 5, 6))
 
 
 # ---------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_propose(s, t, a, b, c):
     s.equal([(e["key_id"], e["empty"]) for e in doc.get("signatures", [])], [(a.key_id, False), (ZERO_ID, True)],
             "inspect --json lists the entries")
     text = s.run("inspect", "p2.olic")[1]
-    s.check("signatures[1]: key_id=0000000000000000 empty=yes signature_status=EMPTY" in text.splitlines(),
+    s.check("signatures[1]: signer=empty key_id=0000000000000000 empty=yes signature_status=EMPTY" in text.splitlines(),
             f"inspect text shows the empty entry: {text!r}")
     s.check("complete: no" in text.splitlines(), "inspect text says complete: no")
 
@@ -250,35 +250,59 @@ def test_cosign(s, t, a, b, c, seed, device_id):
     return blob
 
 
+# cosign's refusal exit codes (docs/cli.md): each its own, so a script tells them apart.
+ALREADY_SIGNED, NO_EMPTY_ENTRY, SIGNATURE_FAILS, UNKNOWN_SIGNER = 3, 4, 5, 6
+COSIGN_CODES = (0, 1, 2, 3, 4, 5, 6)
+
+
+def refused_exactly(s, args, code, line, what, unchanged=()):
+    """Exit `code`, nothing on stdout, exactly `line` on stderr, and the named files unchanged."""
+    before = {name: s.read(name) for name in unchanged}
+    rc, out, err = s.run(*args, codes=COSIGN_CODES)
+    s.equal((rc, out, err), (code, "", line + "\n"), f"{what}: exit {code}, the stderr line, no stdout")
+    for name, blob in before.items():
+        s.equal(s.read(name), blob, f"{what}: {name} unchanged")
+
+
 def test_refusals(s, t, a, b, c, device_id, complete):
     s.current = "cosign refusals"
 
-    def refused(party, name, trusted, reason, what):
-        before = s.read(name)
-        line = s.bad_input(["cosign", *party.key, name, *sum((["--trusted-key", p.pub] for p in trusted), [])],
-                           [name], reason, what=what)
-        s.equal(s.read(name), before, f"{what}: FILE unchanged")
-        return line
+    def refused(party, name, trusted, code, line, what):
+        args = ["cosign", *party.key, name, *sum((["--trusted-key", p.pub] for p in trusted), [])]
+        refused_exactly(s, args, code, f"olic: FILE {name}: {line}", what, unchanged=[name])
 
     t.propose(a, device_id, 2, "r.olic", license_id=9)
-    refused(a, "r.olic", [], "already signed by --key", "the proposer cosigns its own proposal")
-    refused(a, "r.olic", [a], "already signed by --key", "the proposer cosigns, trusting itself")
+    mine = f"already signed by --key (key_id {a.key_id}); a key counts once"
+    refused(a, "r.olic", [], ALREADY_SIGNED, mine, "the proposer cosigns its own proposal")
+    refused(a, "r.olic", [a], ALREADY_SIGNED, mine, "the proposer cosigns, trusting itself")
     s.write("full.olic", complete)
-    refused(b, "full.olic", [a], "already signed by --key", "a second signature by the same key")
-    refused(c, "full.olic", [a, b], "no empty signature entry", "a complete license")
-    refused(b, "r.olic", [], "which no --trusted-key has", "an entry no --trusted-key can verify")
-    refused(b, "r.olic", [c], "which no --trusted-key has", "an entry whose key is not among --trusted-key")
+    refused(b, "full.olic", [a], ALREADY_SIGNED, f"already signed by --key (key_id {b.key_id}); a key counts once",
+            "a second signature by the same key")
+    refused(c, "full.olic", [a, b], NO_EMPTY_ENTRY, "no empty signature entry: all 2 are signed", "a complete license")
+    refused(c, "full.olic", [], NO_EMPTY_ENTRY, "no empty signature entry: all 2 are signed",
+            "a complete license, no --trusted-key: refused before any verification")
+    unknown = f"entry 0 is signed by key_id {a.key_id}, which no --trusted-key has: it cannot be verified"
+    refused(b, "r.olic", [], UNKNOWN_SIGNER, unknown, "an entry no --trusted-key can verify")
+    refused(b, "r.olic", [c], UNKNOWN_SIGNER, unknown, "an entry whose key is not among --trusted-key")
+    forged = f"entry 0 (key_id {a.key_id}) does not verify: the license was altered or the signature forged"
     # Tampered body: one allowance byte; a's signature no longer verifies.
     blob = bytearray(s.read("r.olic"))
     blob[63] ^= 1
     s.write("tampered.olic", bytes(blob))
-    refused(b, "tampered.olic", [a], "does not verify", "a tampered body")
+    refused(b, "tampered.olic", [a], SIGNATURE_FAILS, forged, "a tampered body")
     # A forged entry: a's key_id with another signature.
     blob = bytearray(s.read("r.olic"))
     body_end = len(blob) - 2 * ENTRY
     blob[body_end + 8:body_end + ENTRY] = os.urandom(64)
     s.write("forged.olic", bytes(blob))
-    refused(b, "forged.olic", [a], "does not verify", "a forged signature")
+    refused(b, "forged.olic", [a], SIGNATURE_FAILS, forged, "a forged signature")
+    # The same with --ledger: refused before the ledger records anything.
+    s.ok(["ledger", "init", "refusals.db"])
+    refused_exactly(s, ["cosign", *b.key, "--trusted-key", a.pub, "--ledger", "refusals.db", "forged.olic"],
+                    SIGNATURE_FAILS, f"olic: FILE forged.olic: {forged}", "a forged signature, --ledger",
+                    unchanged=["forged.olic"])
+    with sqlite3.connect(s.path("refusals.db")) as db:
+        s.equal(db.execute("SELECT count(*) FROM cosignatures").fetchone()[0], 0, "a refused cosign records nothing")
     # Three entries, one of them bad: refused though the other verifies.
     t.propose(a, device_id, 3, "r3.olic", license_id=9)
     s.equal(cosign(t, b, "r3.olic", [a])[0], 0, "cosign 2 of 3")
@@ -287,12 +311,115 @@ def test_refusals(s, t, a, b, c, device_id, complete):
     second = len(blob) - 3 * ENTRY + ENTRY
     blob[second + 8] ^= 0xFF
     s.write("r3-bad.olic", bytes(blob))
-    refused(c, "r3-bad.olic", [a, b], "entry 1", "the second entry fails")
-    # v1 and not-a-license.
+    refused(c, "r3-bad.olic", [a, b], SIGNATURE_FAILS,
+            f"entry 1 (key_id {ents[1][0]}) does not verify: the license was altered or the signature forged",
+            "the second entry fails")
+    # v1 and not-a-license: ordinary bad input, exit 1.
     s.ok(["issue", *a.key, "--device", device_id, "--license-id", "9", "--allowance", "1", "--out", "v1.olic"])
-    refused(b, "v1.olic", [a], "a v1 license has one signature", "a v1 license")
+    refused(b, "v1.olic", [a], 1,
+            "a v1 license has one signature and no entry to cosign (propose with olic issue --signers N)", "a v1 license")
     s.write("junk.olic", b"not a license")
-    refused(b, "junk.olic", [a], "not a threshold license", "a file that is not olic")
+    refused(b, "junk.olic", [a], 1, "not a threshold license that can be cosigned (OLIC_ERR_MALFORMED)",
+            "a file that is not olic")
+
+
+def test_inspect_entries(s, t, a, b, c, seed, device_id):
+    s.current = "inspect entries"
+    t.propose(a, device_id, 3, "i3.olic", license_id=40)
+    s.equal(cosign(t, c, "i3.olic", [a])[0], 0, "cosign 2 of 3")
+    blob = s.read("i3.olic")
+    digest = blake2b256(blob[:len(blob) - 3 * ENTRY]).hex()
+    signed = sorted([a.key_id, c.key_id])
+    # JSON: signatures[] of {signer, key_id, empty, signature_status}, complete, digest.
+    rc, doc, err = t.inspect("i3.olic", a, c)
+    s.equal((rc, doc.get("status"), doc.get("complete"), doc.get("signature_count"), doc.get("digest")),
+            (0, "INCOMPLETE", False, 3, digest), "inspect --json of a 2-of-3-signed license")
+    s.equal(doc.get("signatures"),
+            [{"signer": signed[0], "key_id": signed[0], "empty": False, "signature_status": "OLIC_OK"},
+             {"signer": signed[1], "key_id": signed[1], "empty": False, "signature_status": "OLIC_OK"},
+             {"signer": "empty", "key_id": ZERO_ID, "empty": True, "signature_status": "EMPTY"}],
+            "inspect --json: every entry, the empty one last")
+    rc, doc, _ = t.inspect("i3.olic")
+    s.equal([e.get("signature_status") for e in doc.get("signatures", [])], ["NOT_CHECKED", "NOT_CHECKED", "EMPTY"],
+            "without --trusted-key the filled entries are NOT_CHECKED")
+    rc, doc, err = t.inspect("i3.olic", a)
+    who = {e["key_id"]: e["signature_status"] for e in doc.get("signatures", [])}
+    s.equal((rc, doc.get("status"), who.get(a.key_id), who.get(c.key_id)),
+            (1, "OLIC_ERR_UNKNOWN_KEY", "OLIC_OK", "OLIC_ERR_UNKNOWN_KEY"), "an entry no --trusted-key has")
+    s.equal(err, f"olic: FILE i3.olic: OLIC_ERR_UNKNOWN_KEY: entry {signed.index(c.key_id)} is signed by key_id {c.key_id}, which no --trusted-key has\n",
+            "and says which on stderr")
+    bad = bytearray(blob)
+    bad[len(bad) - 3 * ENTRY + 8] ^= 1
+    s.write("i3-bad.olic", bytes(bad))
+    rc, doc, _ = t.inspect("i3-bad.olic", a, c)
+    s.equal((rc, doc.get("status"), doc["signatures"][0]["signature_status"] if doc.get("signatures") else None),
+            (1, "OLIC_ERR_SIGNATURE", "OLIC_ERR_SIGNATURE"), "an entry that does not verify")
+    # Text: one line per entry and complete: yes/no.
+    rc, text, _ = s.run("inspect", "i3.olic", "--trusted-key", a.pub, "--trusted-key", c.pub)
+    lines = text.splitlines()
+    for i, kid in enumerate(signed):
+        want = f"signatures[{i}]: signer={kid} key_id={kid} empty=no signature_status=OLIC_OK"
+        s.check(want in lines, f"inspect text shows {want!r}: {text!r}")
+    s.check("signatures[2]: signer=empty key_id=0000000000000000 empty=yes signature_status=EMPTY" in lines,
+            f"inspect text shows the empty entry: {text!r}")
+    s.check("complete: no" in lines and "status: INCOMPLETE" in lines, f"inspect text: complete: no, INCOMPLETE: {text!r}")
+    s.equal(cosign(t, b, "i3.olic", [a, c])[0], 0, "cosign 3 of 3")
+    rc, text, err = s.run("inspect", "i3.olic", "--trusted-key", a.pub, "--trusted-key", b.pub, "--trusted-key", c.pub)
+    lines = text.splitlines()
+    s.check(rc == 0 and err == "" and "complete: yes" in lines and "status: OLIC_OK" in lines,
+            f"inspect text of the complete license: complete: yes, OLIC_OK: {rc} {text!r} {err!r}")
+    rc, doc, err = t.inspect("i3.olic")
+    s.equal((rc, doc.get("status"), doc.get("complete")), (0, "UNVERIFIED", True), "complete, no --trusted-key: UNVERIFIED")
+
+    s.current = "verify: partly signed"
+    # The device refuses a partly signed license: n >= 2 MALFORMED (zero key_ids
+    # break the order), n = 1 UNKNOWN_KEY (a zero key_id names no trusted key).
+    keys = ["--trusted-key", a.pub, "--trusted-key", b.pub, "--trusted-key", c.pub]
+    t.propose(a, device_id, 3, "v3.olic", license_id=41)
+    s.equal(cosign(t, b, "v3.olic", [a])[0], 0, "cosign 2 of 3")
+    for k in ("1", "2"):
+        rc, out, err = s.run("verify", "--threshold", k, *keys, "--device", device_id, "v3.olic")
+        s.equal((rc, out, err), (1, "OLIC_ERR_MALFORMED\n", ""), f"olic verify --threshold {k} of a 2-of-3-signed n = 3 license")
+    one = s.read("p1.olic")
+    s.write("p1-empty.olic", one[:len(one) - ENTRY] + bytes(ENTRY))
+    rc, out, err = s.run("verify", *keys, "--device", device_id, "p1-empty.olic")
+    s.equal((rc, out, err), (1, "OLIC_ERR_UNKNOWN_KEY\n", ""), "olic verify of an n = 1 license with its entry empty")
+    rc, out, err = s.run("verify", "--threshold", "4", *keys, "--trusted-key", "p4.pub.pem", "--device", device_id, "v3.olic")
+    s.equal(rc, 1, "olic verify --threshold above the keys given is refused")
+
+
+def test_help(s):
+    s.current = "help and did-you-mean"
+    for args in (["help", "cosign"], ["cosign", "--help"]):
+        rc, out, err = s.run(*args)
+        s.equal((rc, err), (0, ""), f"olic {' '.join(args)}")
+        flat = " ".join(out.split())
+        for want in ("olic issue --key reg-a.pem", "--signers 2", "olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem",
+                     "ascending key_id order, the empty ones last", "printed on stdout", "3 a license --key already signed",
+                     "4 a license with no empty entry", "5 a signed entry that does not verify",
+                     "6 a signed entry whose key_id no --trusted-key has", "--ledger", "PKCS#11", "OLIC_ERR_MALFORMED",
+                     "olic verify --threshold 2"):
+            s.check(want in flat, f"olic {' '.join(args)} teaches {want!r}")
+    for args in (["help", "issue"], ["issue", "--help"]):
+        rc, out, err = s.run(*args)
+        flat = " ".join(out.split())
+        for want in ("--signers N (1 to 8)", "all-zero key_id and signature", "olic cosign --key reg-b.pem",
+                     "OLIC_ERR_MALFORMED", "olic help cosign"):
+            s.check(want in flat, f"olic {' '.join(args)} teaches {want!r}")
+    for args, line in (
+            (["cosign", "--trusted-keys", "a.pub.pem", "x.olic"],
+             "olic: unknown option '--trusted-keys' for 'olic cosign'; did you mean '--trusted-key'? (see 'olic help cosign')"),
+            (["cosign", "--leger", "b.db", "x.olic"],
+             "olic: unknown option '--leger' for 'olic cosign'; did you mean '--ledger'? (see 'olic help cosign')"),
+            (["issue", "--signer", "2", "--key", "a.pem"],
+             "olic: unknown option '--signer' for 'olic issue'; did you mean '--signers'? (see 'olic help issue')"),
+            (["verify", "--treshold", "2", "x.olic"],
+             "olic: unknown option '--treshold' for 'olic verify'; did you mean '--threshold'? (see 'olic help verify')"),
+            (["cosgn"], "olic: unknown subcommand 'cosgn' for 'olic'; did you mean 'cosign'? (see 'olic help')")):
+        rc, out, err = s.run(*args)
+        s.equal((rc, out, err), (2, "", line + "\n"), f"olic {' '.join(args)}: did-you-mean, exit 2")
+    rc, out, err = s.run("cosign", "--key", "a.pem")
+    s.equal((rc, out), (2, ""), "cosign without FILE is a usage error")
 
 
 def test_key_sources(s, t, a, b, e, seed, device_id, module):
@@ -341,7 +468,7 @@ def test_key_sources(s, t, a, b, e, seed, device_id, module):
     s.equal(t.install(2, [a, token], "tok2.olic", seed), "OLIC_OK", "a device installs the token-cosigned license")
 
 
-def test_ledger(s, t, a, b):
+def test_ledger(s, t, a, b, c):
     s.current = "ledger: propose and cosign"
     seed, device_id, nvm = t.device()
     public = s.tool(t.device_binary, "id", seed).split()[1]
@@ -349,9 +476,11 @@ def test_ledger(s, t, a, b):
     s.ok(["ledger", "add-device", "a.db", "--device", device_id, "--public-key", public])
     out = s.ok(["issue", "--ledger", "a.db", *a.key, "--device", device_id, "--allowance", "500", "--signers", "2",
                 "--out", "led.olic"])
-    s.check(out.startswith("wrote led.olic: license_id 1, allowance 500"), f"issue --signers --ledger: {out!r}")
     proposal = s.read("led.olic")
     digest = blake2b256(proposal[:len(proposal) - 2 * ENTRY]).hex()
+    s.equal(out, f"wrote led.olic: license_id 1, allowance 500, device {device_id}, {len(proposal)} bytes; v2, 2 signature "
+            f"entries, 1 signed, empty entries left for olic cosign: 1; digest {digest}; recorded in a.db\n",
+            "issue --signers --ledger stdout")
     shown = json.loads(s.ok(["ledger", "show", "a.db", "--json"]))["devices"][0]["licenses"]
     s.equal([(x["license_id"], x["digest"], x["key_id"], x["sha256"]) for x in shown],
             [(1, digest, a.key_id, hashlib.sha256(proposal).hexdigest())], "ledger show lists the proposal by digest")
@@ -381,20 +510,75 @@ def test_ledger(s, t, a, b):
     # A second cosignature by the same key of the same license (a re-proposal
     # with the proposer's entry only): refused by the ledger, file unchanged.
     s.write("again.olic", proposal)
-    s.bad_input(["cosign", *b.key, "--trusted-key", a.pub, "again.olic", "--ledger", "b.db"], ["--ledger", "b.db"],
-                "already records a signature", what="the same key cosigns the same license twice")
-    s.equal(s.read("again.olic"), proposal, "a refused cosign --ledger writes nothing")
+    repeat = f"olic: --ledger: b.db already records a signature by key_id {b.key_id} of license digest {digest}"
+    refused_exactly(s, ["cosign", *b.key, "--trusted-key", a.pub, "again.olic", "--ledger", "b.db"], ALREADY_SIGNED,
+                    repeat, "the same key cosigns the same license twice (ledger)", unchanged=["again.olic"])
+
+    s.current = "ledger: one license, two blobs, one record"
+    # n = 3: A proposes; B and C each cosign their own copy, in parallel. The two
+    # copies are different blobs (a+b+empty, a+c+empty) of one license: one digest.
+    out = s.ok(["issue", "--ledger", "a.db", *a.key, "--device", device_id, "--allowance", "700", "--signers", "3",
+                "--out", "three.olic"])
+    three = s.read("three.olic")
+    d3 = blake2b256(three[:len(three) - 3 * ENTRY]).hex()
+    shutil.copy(s.path("three.olic"), s.path("three-b.olic"))
+    shutil.copy(s.path("three.olic"), s.path("three-c.olic"))
+    s.equal(cosign(t, b, "three-b.olic", [a], extra=["--ledger", "b.db"])[0], 0, "B cosigns its copy, --ledger b.db")
+    s.equal(cosign(t, c, "three-c.olic", [a])[0], 0, "C cosigns its copy")
+    blob_b, blob_c = s.read("three-b.olic"), s.read("three-c.olic")
+    s.check(blob_b != blob_c, "the two copies are different blobs")
+    s.equal(blake2b256(blob_c[:len(blob_c) - 3 * ENTRY]).hex(), d3, "of one license (one digest)")
+    # C's copy reaches B: the ledger knows it by its digest, whatever the blob.
+    refused_exactly(s, ["cosign", *b.key, "--trusted-key", a.pub, "--trusted-key", c.pub, "three-c.olic",
+                        "--ledger", "b.db"], ALREADY_SIGNED,
+                    f"olic: --ledger: b.db already records a signature by key_id {b.key_id} of license digest {d3}",
+                    "B is handed another blob of a license it signed", unchanged=["three-c.olic"])
+    with sqlite3.connect(s.path("b.db")) as db:
+        rows = db.execute("SELECT hex(digest), hex(sha256) FROM cosignatures WHERE digest = ?",
+                          (bytes.fromhex(d3),)).fetchall()
+    s.equal([(x.lower(), y.lower()) for x, y in rows], [(d3, hashlib.sha256(blob_b).hexdigest())],
+            "b.db: one cosignature record for the license, the blob B wrote")
+    # Either blob leads to the same record in A's ledger.
+    with sqlite3.connect(s.path("a.db")) as db:
+        s.equal(db.execute("SELECT count(*) FROM licenses WHERE digest = ?", (bytes.fromhex(d3),)).fetchone()[0], 1,
+                "a.db: one license record for the digest")
+    s.ok(["ledger", "export", "a.db", "--digest", d3, "--out", "three-export.olic"])
+    s.equal(s.read("three-export.olic"), three, "a.db exports the license by digest: the proposal it recorded")
     s.bad_input(["ledger", "export", "b.db", "--digest", "11" * 32, "--out", "none.olic"], "--digest", "holds no license")
+
+    s.current = "ledger: issue --signers --from-request"
+    # A proposal answers a device's request as a v1 license does: checked against
+    # the registered key, recorded, and the same request gets the same bytes back.
+    s.equal(s.tool(t.device_binary, "request", nvm, a.public, seed, "0", s.path("dev.req")).strip(), "OLIC_OK",
+            "the device makes a request")
+    answer = ["issue", "--ledger", "a.db", *a.key, "--from-request", "dev.req", "--allowance", "300", "--signers", "2"]
+    out = s.ok([*answer, "--out", "req.olic"])
+    req = s.read("req.olic")
+    s.check(out.startswith("wrote req.olic: license_id 3, allowance 300") and
+            out.endswith(f", answers request_sequence 1, {len(req)} bytes; v2, 2 signature entries, 1 signed, empty entries "
+                         f"left for olic cosign: 1; digest {blake2b256(req[:len(req) - 2 * ENTRY]).hex()}; recorded in a.db\n"),
+            f"issue --signers --from-request --ledger: license_id 3 (1 + the two recorded): {out!r}")
+    s.equal((req[4], req[8]), (2, 2), "the answer is a v2 proposal with 2 entries")
+    s.equal(entries(req)[1][0][0], a.key_id, "signed by the proposer")
+    again = s.ok([*answer, "--out", "req-again.olic"])
+    s.check(again.endswith("; the license already issued for this request, byte for byte\n"), f"says so: {again!r}")
+    s.equal(s.read("req-again.olic"), req, "the same request again: the proposal already recorded, byte for byte")
+    with sqlite3.connect(s.path("a.db")) as db:
+        s.equal(db.execute("SELECT count(*), hex(digest) FROM licenses WHERE license_id = 3").fetchone(),
+                (1, blake2b256(req[:len(req) - 2 * ENTRY]).hex().upper()), "recorded once, with its digest")
+    rc, doc, _ = t.inspect("req.olic")
+    bind = [x for x in doc.get("extensions", []) if x.get("name") == "BIND_REQUEST"]
+    s.equal(len(bind), 1, f"the answer carries BIND_REQUEST as issue --from-request's does: {doc.get('extensions')!r}")
 
     s.current = "ledger: tampered digests"
     shutil.copy(s.path("b.db"), s.path("b-edit.db"))
     with sqlite3.connect(s.path("b-edit.db")) as db:
-        db.execute("UPDATE cosignatures SET digest = ?", (bytes(32),))
+        db.execute("UPDATE cosignatures SET digest = ? WHERE id = (SELECT min(id) FROM cosignatures)", (bytes(32),))
     rc, _, err = s.run("ledger", "verify", "b-edit.db")
     s.equal(rc, 1, "an edited cosignature is refused by ledger verify")
     shutil.copy(s.path("a.db"), s.path("a-edit.db"))
     with sqlite3.connect(s.path("a-edit.db")) as db:
-        db.execute("UPDATE licenses SET digest = ?", (bytes(32),))
+        db.execute("UPDATE licenses SET digest = ? WHERE id = (SELECT min(id) FROM licenses)", (bytes(32),))
     rc, _, err = s.run("ledger", "verify", "a-edit.db")
     s.equal(rc, 1, "an edited license digest is refused by ledger verify")
     s.check("digest is not the digest of its license" in err, f"and says so: {err!r}")
@@ -479,8 +663,10 @@ def main():
     else:
         s.failed += 1
         print("FAIL [cosign refusals] skipped: the cosign group failed")
+    step(lambda: test_inspect_entries(s, t, a, b, c, *state["device"]))
+    step(lambda: test_help(s))
     step(lambda: test_key_sources(s, t, a, b, e, *state["device"], args.module))
-    step(lambda: test_ledger(s, t, a, b))
+    step(lambda: test_ledger(s, t, a, b, c))
     step(lambda: test_migration(s))
     print(f"threshold tests took {time.monotonic() - started:.1f} s")
     print(f"{s.passed} passed, {s.failed} failed")

@@ -284,6 +284,13 @@ chip_k 0 --mailbox "$D/mailbox2"
 saw "file=proposal.olic"
 saw "status=OLIC_ERR_MALFORMED"
 sh 0 "$(cmd rm "$D/mailbox2/proposal.olic")"
+note "Nor does one regulator alone get through: a license A signs on its own (v1) is refused."
+sh 0 "$(cmd "$OLIC" issue --key "$D/regulator.pem" --device '"$DEVICE2_ID"' --license-id 1 \
+  --allowance 2000 --out "$D/mailbox2/alone.olic")"
+chip_k 0 --mailbox "$D/mailbox2"
+saw "file=alone.olic"
+saw "status=OLIC_ERR_THRESHOLD"
+sh 0 "$(cmd rm "$D/mailbox2/alone.olic")"
 note "The proposal is carried to regulator B, offline. B cosigns in place, trusting A's key:"
 sh 0 "$(cmd cp "$D/proposal.olic" "$D/party-b/license.olic")"
 sh 0 "$(cmd "$OLIC" ledger init "$D/party-b.db")"
@@ -291,8 +298,8 @@ sh 0 "$(cmd "$OLIC" cosign --key "$D/regulator-b.pem" --trusted-key "$D/regulato
   --ledger "$D/party-b.db" "$D/party-b/license.olic")"
 sh 0 "$(cmd "$OLIC" inspect "$D/party-b/license.olic" --trusted-key "$D/regulator.pub.pem" \
   --trusted-key "$D/regulator-b.pub.pem")"
-note "B signing a second time is refused: a key counts once."
-sh 1 "$(cmd "$OLIC" cosign --key "$D/regulator-b.pem" --trusted-key "$D/regulator.pub.pem" \
+note "B signing a second time is refused (exit 3, olic cosign's own code): a key counts once."
+sh 3 "$(cmd "$OLIC" cosign --key "$D/regulator-b.pem" --trusted-key "$D/regulator.pub.pem" \
   "$D/party-b/license.olic")"
 note "The 2-of-3 chip installs the license that two regulators signed:"
 sh 0 "$(cmd cp "$D/party-b/license.olic" "$D/mailbox2/license-2of3.olic")"

@@ -20,14 +20,23 @@ struct Cosign: ParsableCommand {
       4. The entries are sorted in ascending key_id order, the empty ones last, as \
       devices require; the signed bytes do not change.
 
-      Refused, with one line on stderr and exit 1: a license already signed by --key, a \
-      license with no empty entry, a license whose existing signatures do not all verify, \
-      a v1 license, and a file that is not a v2 license. The result replaces FILE \
-      atomically (written whole or not at all), or goes to --out. With --ledger DB the \
-      signature is recorded in this party's own ledger, by digest, before the file is \
-      written.
+      Refused, with one line on stderr, nothing on stdout and FILE untouched, each with \
+      its own exit status: 3 a license --key already signed (in FILE, or by --ledger's \
+      record of the same digest); 4 a license with no empty entry; 5 a signed entry that \
+      does not verify (the license was altered, or the signature forged); 6 a signed \
+      entry whose key_id no --trusted-key has. Checked in that order. Exit 1: a v1 \
+      license, a file that is not a v2 license, and any other bad input; 2: usage. The \
+      result replaces FILE atomically (written whole or not at all), or goes to --out. \
+      With --ledger DB the signature is recorded in this party's own ledger, by digest, \
+      before the file is written.
 
-      Example: olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem dev.olic --ledger reg-b.db
+      The flow, each party on its own machine, offline:
+        A: olic issue --key reg-a.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --signers 2 --out dev.olic
+        (dev.olic travels to B; it is public)
+        B: olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem --ledger reg-b.db dev.olic
+        B: olic inspect dev.olic --trusted-key reg-a.pub.pem --trusted-key reg-b.pub.pem   (complete: yes)
+        olic verify --threshold 2 --trusted-key reg-a.pub.pem --trusted-key reg-b.pub.pem --device $DEVICE_ID dev.olic
+      A device refuses the license until every entry is filled (OLIC_ERR_MALFORMED).
       """)
 
   @OptionGroup var keySource: KeySourceOptions
@@ -65,20 +74,25 @@ struct Cosign: ParsableCommand {
     guard let ownId = HostLicense.keyId(signer.publicKey) else { throw Failure("--key: cannot compute the key_id") }
 
     let message = Array(blob[..<decoded.bodyEnd])
-    // Said first: the party's own entry needs no --trusted-key to be recognised.
+    // The cheap refusals first, as a device refuses what it can before the first
+    // verification; the party's own entry needs no --trusted-key to be recognised.
     if decoded.entries.contains(where: { !$0.empty && $0.keyId == ownId }) {
-      throw Failure("\(named): already signed by --key (key_id \(Hex.encode(ownId))); a key counts once")
+      throw CosignRefusal.alreadySigned.failure(
+        "\(named): already signed by --key (key_id \(Hex.encode(ownId))); a key counts once")
+    }
+    guard decoded.entries.contains(where: \.empty) else {
+      throw CosignRefusal.noEmptyEntry.failure(
+        "\(named): no empty signature entry: all \(decoded.entries.count) are signed")
     }
     for (index, entry) in decoded.entries.enumerated() where !entry.empty {
       guard let key = trusted.first(where: { HostLicense.keyId($0) == entry.keyId }) else {
-        throw Failure("\(named): entry \(index) is signed by key_id \(Hex.encode(entry.keyId)), which no --trusted-key has: it cannot be verified")
+        throw CosignRefusal.unknownSigner.failure(
+          "\(named): entry \(index) is signed by key_id \(Hex.encode(entry.keyId)), which no --trusted-key has: it cannot be verified")
       }
       guard HostCrypto.verify(entry.signature, message: message, publicKey: key) else {
-        throw Failure("\(named): entry \(index) (key_id \(Hex.encode(entry.keyId))) does not verify: the license was altered or the signature forged")
+        throw CosignRefusal.signatureFails.failure(
+          "\(named): entry \(index) (key_id \(Hex.encode(entry.keyId))) does not verify: the license was altered or the signature forged")
       }
-    }
-    guard decoded.entries.contains(where: \.empty) else {
-      throw Failure("\(named): no empty signature entry: all \(decoded.entries.count) are signed")
     }
     guard let digest = LicenseDigest.of(blob) else { throw Failure("\(named): cannot compute the digest") }
 

@@ -37,13 +37,17 @@ struct Issue: ParsableCommand {
       the same bytes, N included, so the parties agree on N when the license is proposed. \
       N = 1 is complete at once. Until every entry is filled a device refuses the license \
       with OLIC_ERR_MALFORMED (the zero key_ids break the entries' ascending order). With \
-      --ledger the proposal is recorded as any license is, with its digest.
+      --ledger the proposal is recorded as any license is, with its digest. The flow: A \
+      proposes with --signers N; the file travels to each other party, who runs `olic \
+      cosign --key THEIR-KEY --trusted-key A.pub.pem ... FILE` on its own machine (olic \
+      help cosign); when every entry is filled the device installs it.
 
       Examples:
         olic issue --key reg.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --out dev.olic
         olic issue --ledger reg.db --key reg.pem --from-request dev.req --allowance 10000 --out dev.olic
         olic issue --key reg.pem --from-request dev.req --registry reg.csv --allowance 10000 --out dev.olic
         olic issue --key reg-a.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --signers 2 --out dev.olic
+        olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem dev.olic    (on B's machine)
       """)
 
   @OptionGroup var keySource: KeySourceOptions
@@ -161,6 +165,6 @@ struct Issue: ParsableCommand {
     try output.commit(replace: true)
     Console.out(
       "wrote \(out): license_id \(target.licenseId), allowance \(allowance), device \(Hex.encode(target.device)), \(blob.count) bytes"
-        + ThresholdSummary.proposed(blob, signers: signers))
+        + ThresholdSummary.proposed(blob))
   }
 }

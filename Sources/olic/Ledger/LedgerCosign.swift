@@ -26,7 +26,7 @@ struct CosignRecord {
     let seen = try db.first(
       "SELECT id FROM cosignatures WHERE digest = ? AND key_id = ?", [.blob(digest), .blob(keyId)]) { $0.int(0) }
     if seen != nil {
-      throw Failure("--ledger: \(printable(path)) already records a signature by key_id \(Hex.encode(keyId)) of license digest \(Hex.encode(digest))")
+      throw CosignRefusal.alreadySigned.failure("--ledger: \(printable(path)) already records a signature by key_id \(Hex.encode(keyId)) of license digest \(Hex.encode(digest))")
     }
   }
 

@@ -17,7 +17,10 @@ enum ThresholdReport {
     var result = InspectResult(type: "license", failure: nil)
     var entryFields: [[Field]] = []
     for (index, entry) in license.entries.enumerated() {
-      var item = [Field("key_id", .hex(entry.keyId)), Field("empty", .flag(entry.empty))]
+      // signer: the entry as a person reads it, the key_id that signed or "empty";
+      // key_id: the wire bytes (all zero when empty).
+      let signer = entry.empty ? "empty" : Hex.encode(entry.keyId)
+      var item = [Field("signer", .text(signer)), Field("key_id", .hex(entry.keyId)), Field("empty", .flag(entry.empty))]
       var verdict = "NOT_CHECKED"
       if !entry.empty, !trustedKeys.isEmpty {
         if let key = trustedKeys.first(where: { HostLicense.keyId($0) == entry.keyId }) {

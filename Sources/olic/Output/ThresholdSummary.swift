@@ -1,10 +1,15 @@
 /// What the threshold commands print about a v2 license.
 enum ThresholdSummary {
-  /// The tail of `issue`'s line for a proposal.
-  static func proposed(_ blob: [UInt8], signers: Int?) -> String {
-    guard let signers, let digest = LicenseDigest.of(blob) else { return "" }
-    let rest = signers == 1 ? "complete" : "empty entries left for olic cosign: \(signers - 1)"
-    return "; v2, \(signers) signature entries, 1 signed, \(rest); digest \(Hex.encode(digest))"
+  /// The tail of `issue`'s line for a v2 license (nothing for v1), read from the
+  /// blob written, so a request answered again from the ledger says what it holds.
+  static func proposed(_ blob: [UInt8]) -> String {
+    guard case .success(let license) = ThresholdLicense.decode(blob), license.version == 2,
+      let digest = LicenseDigest.of(blob)
+    else { return "" }
+    let n = license.entries.count
+    let signed = license.entries.filter { !$0.empty }.count
+    let rest = signed == n ? "complete" : "empty entries left for olic cosign: \(n - signed)"
+    return "; v2, \(n) signature entries, \(signed) signed, \(rest); digest \(Hex.encode(digest))"
   }
 
   /// `cosign`'s statement of what it is about to sign, one `key: value` a line.
