@@ -46,7 +46,7 @@ struct Olic: ParsableCommand {
       Exit status: 0 success; 1 bad input, a failed operation, or a check that did not \
       pass (one line on stderr says which file or argument and why); 2 usage error: an \
       unknown option or subcommand (one line, with the closest real name), or a missing or \
-      conflicting one (with the usage).
+      conflicting one (with the usage); 3 to 6: cosign's refusals (olic help cosign).
       """,
     subcommands: [
       Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Cosign.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,

@@ -394,7 +394,7 @@ def test_help(s):
         rc, out, err = s.run(*args)
         s.equal((rc, err), (0, ""), f"olic {' '.join(args)}")
         flat = " ".join(out.split())
-        for want in ("olic issue --key reg-a.pem", "--signers 2", "olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem",
+        for want in ("A: olic issue --key a.pem", "--signers 2", "B: olic cosign --key b.pem --trusted-key a.pub.pem",
                      "ascending key_id order, the empty ones last", "printed on stdout", "3 a license --key already signed",
                      "4 a license with no empty entry", "5 a signed entry that does not verify",
                      "6 a signed entry whose key_id no --trusted-key has", "--ledger", "PKCS#11", "OLIC_ERR_MALFORMED",

@@ -7,7 +7,8 @@ struct Cosign: ParsableCommand {
     abstract: "Add this party's signature to a threshold license (v2) another party proposed.",
     discussion: """
       Each party cosigns on its own machine, offline, with its own key (any key source: a \
-      PEM file, plain or encrypted, or a PKCS#11 token). In order:
+      PEM file, plain or encrypted, or a PKCS#11 token). Once it has found that --key has \
+      not signed the license and that an entry is empty (refusals 3 and 4 below), in order:
 
       1. Every entry already signed is verified over the license's signed bytes under the \
       --trusted-key with its key_id (repeat --trusted-key, one per other signer's public \
@@ -31,11 +32,14 @@ struct Cosign: ParsableCommand {
       before the file is written.
 
       The flow, each party on its own machine, offline:
-        A: olic issue --key reg-a.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --signers 2 --out dev.olic
-        (dev.olic travels to B; it is public)
-        B: olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem --ledger reg-b.db dev.olic
-        B: olic inspect dev.olic --trusted-key reg-a.pub.pem --trusted-key reg-b.pub.pem   (complete: yes)
-        olic verify --threshold 2 --trusted-key reg-a.pub.pem --trusted-key reg-b.pub.pem --device $DEVICE_ID dev.olic
+        A: olic issue --key a.pem --device $ID --license-id 1 --allowance 1000 \\
+             --signers 2 --out l.olic
+        (l.olic travels to B; it is public)
+        B: olic cosign --key b.pem --trusted-key a.pub.pem --ledger b.db l.olic
+        B: olic inspect l.olic --trusted-key a.pub.pem --trusted-key b.pub.pem
+        (complete: yes) and a 2-of-N device's own check:
+        olic verify --threshold 2 --trusted-key a.pub.pem \\
+          --trusted-key b.pub.pem --device $ID l.olic
       A device refuses the license until every entry is filled (OLIC_ERR_MALFORMED).
       """)
 

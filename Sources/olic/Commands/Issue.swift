@@ -47,7 +47,7 @@ struct Issue: ParsableCommand {
         olic issue --ledger reg.db --key reg.pem --from-request dev.req --allowance 10000 --out dev.olic
         olic issue --key reg.pem --from-request dev.req --registry reg.csv --allowance 10000 --out dev.olic
         olic issue --key reg-a.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --signers 2 --out dev.olic
-        olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem dev.olic    (on B's machine)
+        olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem dev.olic   # on B
       """)
 
   @OptionGroup var keySource: KeySourceOptions
