@@ -176,6 +176,15 @@ def test_propose(s, t, a, b, c):
     s.write("p1-empty.olic", one[:72] + bytes(ENTRY))
     s.equal(t.install(1, [a], "p1-empty.olic", seed), "OLIC_ERR_UNKNOWN_KEY", "C device refuses an n = 1 license with an empty entry")
 
+    # n = 8, the most: entry 0 the proposer's, seven empty ones of 72 zero bytes.
+    t.propose(a, device_id, 8, "p8.olic")
+    eight = s.read("p8.olic")
+    body_end, ents = entries(eight)
+    s.equal((eight[4], eight[8], len(eight)), (2, 8, 72 + 8 * ENTRY), "issue --signers 8: n = 8, 648 bytes")
+    s.equal(ents[0][0], a.key_id, "--signers 8: entry 0 is the proposer's")
+    s.equal(eight[body_end + ENTRY:], bytes(7 * ENTRY), "--signers 8: entries 1 to 7 all zero")
+    t.verify_entries("p8.olic", [a], "--signers 8")
+
     # Bad --signers values: one line, exit 1, nothing written.
     for bad in ("0", "9", "x"):
         s.bad_input(["issue", *a.key, "--device", device_id, "--license-id", "1", "--allowance", "1", "--signers", bad,
