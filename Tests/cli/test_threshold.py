@@ -506,6 +506,10 @@ def test_ledger(s, t, a, b, c):
              for x in rows], [(digest, b.key_id, 1, 500, 2, hashlib.sha256(cosigned).hexdigest())],
             "the cosigner's ledger records what it signed, by digest")
     s.equal(b_dev[0].get("registered") if b_dev else None, False, "the device is not registered in the cosigner's ledger")
+    with sqlite3.connect(s.path("b.db")) as db:
+        stored = db.execute("SELECT signature, blob FROM cosignatures").fetchall()
+    mine = [sig for kid, sig in entries(cosigned)[1] if kid == b.key_id]
+    s.equal(stored, [(mine[0] if mine else None, cosigned)], "b.db holds B's own signature and the blob it wrote")
     s.ok(["ledger", "export", "b.db", "--digest", digest, "--out", "b-export.olic"])
     s.equal(s.read("b-export.olic"), cosigned, "ledger export --digest gives the cosigned bytes back")
     s.ok(["ledger", "export", "a.db", "--digest", digest, "--out", "a-export.olic"])
