@@ -214,6 +214,28 @@ def test_cosign(s, t, a, b, c, seed, device_id):
     s.equal((rc, doc.get("status"), doc.get("complete"), doc.get("digest")), (0, "OLIC_OK", True, digest),
             "inspect of the complete license")
 
+    # Every extension is shown before signing, with its value, not only the decoded ones.
+    t.propose(a, device_id, 2, "ext.olic", license_id=8,
+              extra=["--not-before", "1767225600", "--not-after", "1798761600", "--bind-request", "4",
+                     "--extension", "0x0020:aabb", "--extension", "0x7fff:01"])
+    rc, out, err = cosign(t, b, "ext.olic", [a])
+    s.equal((rc, err), (0, ""), "cosign of a license with extensions")
+    lines = out.splitlines()
+    for want in ("  validity: 1767225600 (2026-01-01T00:00:00Z) .. 1798761600 (2027-01-01T00:00:00Z)",
+                 "  bind_request: 4", "  extension_count: 4",
+                 "  extensions[0]: type=0x0020 critical=no length=2 value=aabb",
+                 "  extensions[1]: type=0x7fff critical=no length=1 value=01",
+                 "  extensions[2]: type=0x8001 critical=yes length=16 value=00b955690000000080ec366b00000000",
+                 "  extensions[3]: type=0x8002 critical=yes length=8 value=0400000000000000"):
+        s.check(want in lines, f"cosign shows {want!r}: {out!r}")
+
+    # An unknown critical type: no device and no cosigner reads it, so not proposed.
+    refused_exactly(s, ["issue", *a.key, "--device", device_id, "--license-id", "8", "--allowance", "1", "--signers", "2",
+                        "--extension", "0x9000:01", "--allow-unknown-critical", "--out", "crit.olic"], 1,
+                    "olic: --extension: type 0x9000 is critical and unknown: a threshold license (--signers) cannot "
+                    "carry one, since olic cosign and every device refuse it", "issue --signers with an unknown critical type")
+    s.check(not os.path.exists(s.path("crit.olic")), "and writes nothing")
+
     # The other order: b proposes, a cosigns; the same bytes come out.
     t.propose(b, device_id, 2, "ba.olic", license_id=5)
     rc, _, err = cosign(t, a, "ba.olic", [b])

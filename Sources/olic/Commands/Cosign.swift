@@ -101,7 +101,7 @@ struct Cosign: ParsableCommand {
     guard let digest = LicenseDigest.of(blob) else { throw Failure("\(named): cannot compute the digest") }
 
     if let ledger { try CosignRecord.refuseRepeat(ledger: ledger, digest: digest, keyId: ownId) }
-    Console.out(ThresholdSummary.aboutToSign(decoded, digest: digest, keyId: ownId))
+    Console.out(ThresholdSummary.aboutToSign(decoded, blob: blob, digest: digest, keyId: ownId))
     let (cosigned, signature) = try signer.cosign(blob) { Failure("\(named): cannot write the entry: \(statusName($0))") }
     // The signed bytes are the proposer's; a change would mean a broken encoder.
     guard LicenseDigest.of(cosigned) == digest else { throw Failure("\(named): the cosigned license's digest changed") }

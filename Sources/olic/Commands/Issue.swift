@@ -37,7 +37,8 @@ struct Issue: ParsableCommand {
       the same bytes, N included, so the parties agree on N when the license is proposed. \
       N = 1 is complete at once. Until every entry is filled a device refuses the license \
       with OLIC_ERR_MALFORMED (the zero key_ids break the entries' ascending order). With \
-      --ledger the proposal is recorded as any license is, with its digest. The flow: A \
+      --ledger the proposal is recorded as any license is, with its digest. A critical \
+      --extension type is refused with --signers: no cosigner nor device reads it. The flow: A \
       proposes with --signers N; the file travels to each other party, who runs `olic \
       cosign --key THEIR-KEY --trusted-key A.pub.pem ... FILE` on its own machine (olic \
       help cosign); when every entry is filled the device installs it.
@@ -126,6 +127,13 @@ struct Issue: ParsableCommand {
     let extra = try ExtensionArguments.parse(extensions, allowUnknownCritical: allowUnknownCritical)
     let signers = try self.signers.map { (text) throws(Failure) in
       Int(try Numbers.parse(text, what: "--signers", min: 1, max: UInt64(ThresholdLicense.maxSigners)))
+    }
+    // The other parties' olic cosign reads a proposal with the device's extension
+    // rules (olic_parse_proposal), so one no device accepts could never be cosigned.
+    if signers != nil, let critical = extra.first(where: { Int32($0.type) & Int32(OLIC_EXTENSION_CRITICAL) != 0 }) {
+      throw Failure(
+        "--extension: type \(ExtensionArguments.typeName(critical.type)) is critical and unknown: a threshold license "
+          + "(--signers) cannot carry one, since olic cosign and every device refuse it")
     }
     if let ledger {
       let terms = LicenseTerms(allowance: allowance, minFirmware: minFirmware, validity: validity, extra: extra, signers: signers)

@@ -1,3 +1,5 @@
+import COlic
+
 /// What the threshold commands print about a v2 license.
 enum ThresholdSummary {
   /// The tail of `issue`'s line for a v2 license (nothing for v1), read from the
@@ -13,7 +15,9 @@ enum ThresholdSummary {
   }
 
   /// `cosign`'s statement of what it is about to sign, one `key: value` a line.
-  static func aboutToSign(_ license: DecodedLicense, digest: [UInt8], keyId: [UInt8]) -> String {
+  /// Every extension is listed with its raw value, not only the two it decodes:
+  /// the cosigner signs every byte, an unknown critical TLV included.
+  static func aboutToSign(_ license: DecodedLicense, blob: [UInt8], digest: [UInt8], keyId: [UInt8]) -> String {
     let f = license.fields
     var lines = [
       "about to sign, as key_id \(Hex.encode(keyId)), this license:",
@@ -29,6 +33,15 @@ enum ThresholdSummary {
     }
     if f.has_bind_request { lines.append("  bind_request: \(f.bind_request)") }
     lines.append("  extension_count: \(f.extension_count)")
+    for index in 0..<Int(f.extension_count) {
+      var e = olic_extension()
+      guard olic_license_extension(blob, blob.count, index, &e) == OLIC_OK else { continue }
+      let from = Int(e.offset)
+      let to = from + Int(e.length)
+      let value = from <= to && to <= blob.count ? Hex.encode(Array(blob[from..<to])) : ""
+      let critical = Int32(e.type) & Int32(OLIC_EXTENSION_CRITICAL) != 0 ? "yes" : "no"
+      lines.append("  extensions[\(index)]: type=\(ExtensionArguments.typeName(e.type)) critical=\(critical) length=\(e.length) value=\(value)")
+    }
     lines.append("  signature_count: \(license.entries.count)")
     for (i, e) in license.entries.enumerated() {
       lines.append("  signatures[\(i)]: " + (e.empty ? "empty" : "key_id \(Hex.encode(e.keyId)) (verified)"))
