@@ -168,11 +168,16 @@ public func olic_encode_license(
 }
 
 /// Two of the `count` entries of `size` bytes at `table` are equal.
+@inline(never)
 private func hasRepeat(_ table: UnsafeRawPointer, count: Int, size: Int) -> Bool {
-  for i in 0..<count {
-    for j in (i + 1)..<max(count, i + 1) where sameBytes(table + i &* size, table + j &* size, count: size) {
-      return true
+  var i = 0
+  while i < count {
+    var j = i &+ 1
+    while j < count {
+      if sameBytes(table + i &* size, table + j &* size, count: size) { return true }
+      j &+= 1
     }
+    i &+= 1
   }
   return false
 }

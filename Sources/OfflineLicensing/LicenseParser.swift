@@ -5,13 +5,13 @@ import COlic
 /// when asked for, one extension's position; for both versions, where the
 /// signed bytes end and how many entries are signed.
 struct LayoutWalk {
-  var license: olic_license
-  var unknownCritical: Bool
-  var selected: olic_extension
+  var license = olic_license()
+  var unknownCritical = false
+  var selected = olic_extension()
   /// Every signature covers [0, bodyEnd).
-  var bodyEnd: Int
+  var bodyEnd = 0
   /// Entries with a key_id; with `proposal` false, always n.
-  var signedCount: Int
+  var signedCount = 0
 }
 
 /// Check steps 2-4 over the private copy `s` of a blob whose caller-given length
@@ -29,16 +29,15 @@ func parseLicenseLayout(
     throw OLIC_ERR_MALFORMED
   }
   // n entries of 72 bytes (v2) or the one 64-byte signature (v1) end the blob.
+  // v2: the count and the 7 reserved bytes are one little-endian word.
   var count = 1
   if v2 {
-    count = Int(try s.u8(at: LicenseLayout.signatureCountOffset))
-    guard count >= 1, count <= LicenseLayout.maxSigners else { throw OLIC_ERR_MALFORMED }
-    for i in 0..<LicenseLayout.reservedSize where try s.u8(at: LicenseLayout.reservedOffset + i) != 0 {
-      throw OLIC_ERR_MALFORMED
-    }
+    let word = try s.le64(at: LicenseLayout.signatureCountOffset)
+    count = Int(word & 0xFF)
+    guard count >= 1, count <= LicenseLayout.maxSigners, word >> 8 == 0 else { throw OLIC_ERR_MALFORMED }
   }
   // length <= 1024 and count <= 8, so neither product nor difference wraps.
-  let end = v2 ? length - count * LicenseLayout.entrySize : length - Wire.signatureSize
+  let end = v2 ? length &- count &* LicenseLayout.entrySize : length &- Wire.signatureSize
   guard end >= LicenseLayout.extensionsOffset else { throw OLIC_ERR_MALFORMED }
 
   var license = olic_license()
@@ -96,7 +95,7 @@ func parseLicenseLayout(
   license.extension_count = UInt32(truncatingIfNeeded: extensions)
   license.version = UInt32(version)
   license.signature_count = UInt32(truncatingIfNeeded: count)
-  let signedCount = try readEntries(s, into: &license, version: version, end: end, count: count, proposal: proposal)
+  let signedCount = try readEntries(s, into: &license, v2: v2, end: end, count: count, proposal: proposal)
   return LayoutWalk(
     license: license, unknownCritical: unknownCritical, selected: selected, bodyEnd: end, signedCount: signedCount)
 }
@@ -104,61 +103,39 @@ func parseLicenseLayout(
 /// The signature entries: key_ids reported in order, the first entry's
 /// key_id and signature in v1's fields, and (v2) the order rule: key_ids
 /// strictly ascending, except that a proposal's trailing all-zero entries are
-/// empty and exempt. Returns how many entries are not empty (n on a device).
+/// empty and exempt. A v1 license is one entry: its key_id at offset 8 and
+/// its signature at `end`. Returns how many entries are not empty (n on a device).
 private func readEntries(
-  _ s: RawSpan, into license: inout olic_license, version: UInt8, end: Int, count: Int, proposal: Bool
+  _ s: RawSpan, into license: inout olic_license, v2: Bool, end: Int, count: Int, proposal: Bool
 ) throws(olic_status) -> Int {
-  if version == LicenseLayout.v1 {
-    try withUnsafeMutableBytes(of: &license.key_id) { (b) throws(olic_status) in
-      try s.copy(from: LicenseLayout.keyIdOffset, into: b)
-    }
-    try withUnsafeMutableBytes(of: &license.key_ids) { (b) throws(olic_status) in
-      try s.copy(from: LicenseLayout.keyIdOffset, into: UnsafeMutableRawBufferPointer(rebasing: b[0..<Wire.keyIdSize]))
-    }
-    try withUnsafeMutableBytes(of: &license.signature) { (b) throws(olic_status) in try s.copy(from: end, into: b) }
-    return 1
-  }
+  let entry = LicenseLayout.entrySize
   // A proposal may end in empty entries (72 zero bytes each); the device has
   // no such notion. Every entry before them follows the device's order rule,
   // so whatever the device accepts, a proposal decoder accepts alike.
   var signed = count
-  if proposal {
-    while signed > 0,
-      try isZero(s, at: end + (signed - 1) * LicenseLayout.entrySize, count: LicenseLayout.entrySize)
-    {
-      signed -= 1
-    }
+  while proposal, v2, signed > 0 {
+    var any: UInt64 = 0
+    for i in 0..<entry / 8 { any |= try s.le64(at: end &+ (signed &- 1) &* entry &+ i &* 8) }
+    guard any == 0 else { break }
+    signed &-= 1
   }
-  for i in 0..<count {
-    let entry = end + i * LicenseLayout.entrySize
+  // memcmp order of two 8-byte strings is the order of their big-endian values.
+  var previous: UInt64 = 0
+  for i in 0..<min(count, LicenseLayout.maxSigners) {
+    let raw = try s.le64(at: v2 ? end &+ i &* entry : LicenseLayout.keyIdOffset)
+    let key = raw.byteSwapped
     // Zero sorts first, so an empty entry past the first breaks the order.
-    if i > 0, i < signed, !(try ascending(s, entry - LicenseLayout.entrySize, entry)) { throw OLIC_ERR_MALFORMED }
-    try withUnsafeMutableBytes(of: &license.key_ids) { (b) throws(olic_status) in
-      let slot = i * Wire.keyIdSize
-      try s.copy(from: entry, into: UnsafeMutableRawBufferPointer(rebasing: b[slot..<slot + Wire.keyIdSize]))
+    if i > 0, i < signed, key <= previous { throw OLIC_ERR_MALFORMED }
+    previous = key
+    withUnsafeMutableBytes(of: &license.key_ids) { ids in
+      ids.storeBytes(of: raw.littleEndian, toByteOffset: i &* Wire.keyIdSize, as: UInt64.self)
     }
   }
-  try withUnsafeMutableBytes(of: &license.key_id) { (b) throws(olic_status) in try s.copy(from: end, into: b) }
+  license.key_id = license.key_ids.0
   try withUnsafeMutableBytes(of: &license.signature) { (b) throws(olic_status) in
-    try s.copy(from: end + Wire.keyIdSize, into: b)
+    try s.copy(from: v2 ? end &+ LicenseLayout.entrySignatureOffset : end, into: b)
   }
   return signed
-}
-
-/// All `count` bytes at `offset` are zero.
-private func isZero(_ s: RawSpan, at offset: Int, count: Int) throws(olic_status) -> Bool {
-  var any: UInt8 = 0
-  for i in 0..<count { any |= try s.u8(at: offset + i) }
-  return any == 0
-}
-
-/// The 8-byte key_id at `a` sorts strictly before the one at `b` (memcmp order).
-private func ascending(_ s: RawSpan, _ a: Int, _ b: Int) throws(olic_status) -> Bool {
-  for i in 0..<Wire.keyIdSize {
-    let x = try s.u8(at: a + i), y = try s.u8(at: b + i)
-    if x != y { return x < y }
-  }
-  return false
 }
 
 /// Check steps 2-5: a structurally acceptable license, or the first failing status.

@@ -3,6 +3,7 @@
 /// Eight bytes at a time when both are 8-aligned (the structs the twins
 /// compare are): the check's comparisons are part of its budget over a bare
 /// verification.
+@inline(never)
 func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
   let n = max(count, 0)
   var words = 0

@@ -68,12 +68,7 @@ private func keyIdMatches(
 ) -> Bool {
   let count = min(Int(ctx.pointee.trusted_key_count_), Int(OLIC_MAX_TRUSTED_KEYS))
   guard index >= 0, index < count, entry >= 0, entry < Int(OLIC_MAX_SIGNERS) else { return false }
-  return withUnsafeBytes(of: license.pointee.key_ids) { wanted -> Bool in
-    withUnsafeBytes(of: ctx.pointee.key_ids_) { ids -> Bool in
-      guard let base = wanted.baseAddress, let table = ids.baseAddress else { return false }
-      return sameBytes(table + index &* Wire.keyIdSize, base + entry &* Wire.keyIdSize, count: Wire.keyIdSize)
-    }
-  }
+  return tableKeyId(ctx.pointee, index) == entryKeyId(license.pointee, entry)
 }
 
 /// olic_install's commit, re-derived right before its write: the verdict and

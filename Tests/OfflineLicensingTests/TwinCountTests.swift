@@ -10,13 +10,15 @@ import Testing
 /// twin sites on the path (Twins.swift, StateTwins.swift), given per call.
 @Suite struct TwinCountTests {
   static let expected: [String: Int] = [
-    // confirmLicense: steps, re-parse bytes, ready, signature, key id, device,
-    // replay, binding, firmware, time = 10.
-    "olic_check": 10,
-    // The check's 10, confirmInstall's 6 (ready, approval, signature, device,
+    // confirmLicense on a v1 license (n = 1): steps, re-parse bytes, ready,
+    // signature, signer count, verified count, threshold, then per entry its
+    // key id and its result (2 x n), device, replay, binding, firmware, time
+    // = 12 + 2n = 14.
+    "olic_check": 14,
+    // The check's 14, confirmInstall's 6 (ready, approval, signature, device,
     // replay, next state), the commit's target (ready, generation, slot) and
-    // its encoded record (generation, fields): 10 + 6 + 3 + 2.
-    "olic_install": 21,
+    // its encoded record (generation, fields): 14 + 6 + 3 + 2.
+    "olic_install": 25,
     // confirmReserve's 5 (ready, steps, non-zero, grant, next state) + 3 + 2.
     "olic_reserve": 10,
     // confirmRequest's 6 (ready, steps, capacity, key pair, sequence, next
@@ -46,11 +48,11 @@ import Testing
     }
   }
 
-  /// A license without a validity window skips the time twin: 9, not 10.
+  /// A license without a validity window skips the time twin: 13, not 14.
   @Test func aLicenseWithoutValidityHasNoTimeTwin() {
     let d = FaultHardeningTests.device()
     let (s, n) = FaultInjection.withTrip(.max) { d.check(LicenseSpec(licenseId: 9, allowance: 5).bytes) }
-    #expect(s == OLIC_OK && n == 9)
+    #expect(s == OLIC_OK && n == 13)
   }
 
   /// olic_init's recovery (slot and generation, state) and olic_provision's
