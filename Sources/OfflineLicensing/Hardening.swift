@@ -31,9 +31,11 @@ struct Proof {
   var signature: Int32 = -1
   /// Entries whose verification passed: n on a passing license.
   var verified: UInt32 = 0
-  /// libsodium's result for each entry, stored as it came: a skipped store
-  /// leaves -1, never a 0 that no verification produced.
-  var results = InlineArray<8, Int32>(repeating: -1)
+  // Kept to four words, so that an export sets it up with a few stores and
+  // no call: a call (memset) in the wrapper would make it keep the caller's
+  // arguments in saved registers across it, and a skipped move of one of
+  // them is a stale argument that both a check and its twin then read. The
+  // per-entry results of a license live in checkLicense's frame.
 }
 
 /// Steps counted by a passing check: parse, keys, threshold, device, replay,

@@ -24,12 +24,12 @@ func checkLicense(
   // Step 6: every entry names a trusted key (v1: its one entry).
   let signers = Int(license.signature_count)
   guard signers >= 1, signers <= LicenseLayout.maxSigners else { throw OLIC_ERR_MALFORMED }
-  var keyIndex = InlineArray<8, Int>(repeating: -1)
+  var entries = EntryRecord()
   for i in 0..<signers {
     guard let index = context.pointee.trustedKeyIndex(matching: license, entry: i) else {
       throw OLIC_ERR_UNKNOWN_KEY
     }
-    keyIndex[i] = index
+    entries.index[i] = index
   }
   proof.pointee.step()
   // Step 7: entries are strictly ascending (step 4) and the table has no two
@@ -77,7 +77,12 @@ func checkLicense(
   let table = UnsafeMutablePointer(mutating: context)
   var key = InlineArray<32, UInt8>(repeating: 0)
   for i in 0..<signers {
-    let index = keyIndex[i]
+    // The signature's offset and the key's index go through launders, and
+    // what libsodium is given is recorded from those very values: a skipped
+    // step of the loop's pointers verifies another entry's signature, or
+    // under another entry's key, and its tag then shows it to the twin.
+    let at = launder(signedLength &+ i &* entrySize &+ signatureOffset)
+    let index = launder(entries.index[i])
     guard index >= 0, index < Int(OLIC_MAX_TRUSTED_KEYS) else { throw OLIC_ERR_SIGNATURE }
     withUnsafeMutableBytes(of: &key) { k in
       withUnsafeMutableBytes(of: &table.pointee.trusted_keys_) { keys in
@@ -89,28 +94,37 @@ func checkLicense(
       withUnsafeBytes(of: &key) { k -> Int32 in
         let message = blob.baseAddress.unsafelyUnwrapped
         return Crypto.verify(
-          signature: message + signedLength + i &* entrySize + signatureOffset, message: message,
+          signature: message + at, message: message,
           length: signedLength, publicKey: k.baseAddress.unsafelyUnwrapped)
       }
     }
     // Stored as libsodium returned it, before the branch: the twin reads
     // every entry's result back, so a skipped store (-1 stays) or a skipped
     // branch after a failed verification (-1 stored) cannot pass.
-    proof.pointee.results[i] = verified
+    entries.result[i] = verified
+    entries.tag[i] = at &* 8 &+ index
     guard verified == 0 else { throw OLIC_ERR_SIGNATURE }
     proof.pointee.verified &+= launder(UInt32(1))
   }
   // The verdict of step 14 is made of the stored results only, never of a
   // register the loop left behind.
   var combined: Int32 = 0
-  for i in 0..<signers { combined |= launder(proof.pointee.results[i]) }
+  for i in 0..<signers { combined |= launder(entries.result[i]) }
   proof.pointee.signature = combined
   guard combined == 0 else { throw OLIC_ERR_SIGNATURE }
   proof.pointee.step()
-  try keyIndex.span.withUnsafeBufferPointer { (indices) throws(olic_status) in
-    try confirmLicense(
-      context, &license, s, length: length, keyIndex: indices.baseAddress.unsafelyUnwrapped, now: now,
-      proof: proof)
-  }
+  try confirmLicense(context, &license, s, length: length, entries: &entries, now: now, proof: proof)
   return license
+}
+
+/// What step 14 did with each entry, kept in checkLicense's frame for
+/// confirmLicense to read back.
+struct EntryRecord {
+  /// The trusted key each entry's key_id names (step 6).
+  var index = InlineArray<8, Int>(repeating: -1)
+  /// libsodium's result, stored as it came: a skipped store leaves -1, never
+  /// a 0 that no verification produced.
+  var result = InlineArray<8, Int32>(repeating: -1)
+  /// The signature offset times 8 plus the key index libsodium was given.
+  var tag = InlineArray<8, Int>(repeating: -1)
 }

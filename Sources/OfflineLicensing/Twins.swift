@@ -15,7 +15,7 @@ import COlic
 @inline(never)
 func confirmLicense(
   _ context: UnsafePointer<olic_context>, _ license: UnsafePointer<olic_license>, _ s: RawSpan, length: Int,
-  keyIndex: UnsafePointer<Int>, now: UInt64, proof: UnsafeMutablePointer<Proof>
+  entries: UnsafePointer<EntryRecord>, now: UInt64, proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) {
   let p = launder(proof)
   guard twin(launder(p.pointee.steps) == checkSteps - 1) else { throw faultDetected(nil) }
@@ -38,10 +38,18 @@ func confirmLicense(
   guard twin(launder(p.pointee.verified) == signers) else { throw faultDetected(nil) }
   let threshold = launder(ctx.pointee.signature_threshold_)
   guard twin(threshold >= 1 && signers >= threshold) else { throw faultDetected(nil) }
-  let indices = launder(keyIndex)
+  // Where each entry's signature lies, from the fields alone.
+  let v2 = launder(lic.pointee.version) == UInt32(LicenseLayout.v2)
+  let entrySize = v2 ? LicenseLayout.entrySize : Wire.signatureSize
+  let first = Int(launder(lic.pointee.total_length)) &- Int(signers) &* entrySize &+ (v2 ? Wire.keyIdSize : 0)
   for i in 0..<Int(signers) {
-    guard twin(keyIdMatches(ctx, lic, entry: i, index: launder(indices[i]))) else { throw faultDetected(nil) }
-    guard twin(launder(launder(p).pointee.results[i]) == 0) else { throw faultDetected(nil) }
+    let e = launder(entries)
+    let index = launder(e.pointee.index[i])
+    guard twin(keyIdMatches(ctx, lic, entry: i, index: index)) else { throw faultDetected(nil) }
+    guard twin(launder(e.pointee.result[i]) == 0) else { throw faultDetected(nil) }
+    guard twin(launder(e.pointee.tag[i]) == (first &+ i &* entrySize) &* 8 &+ index) else {
+      throw faultDetected(nil)
+    }
   }
   guard twin(ctx.pointee.isDevice(lic.pointee)) else { throw faultDetected(nil) }
   let state = launder(ctx).pointee.state_

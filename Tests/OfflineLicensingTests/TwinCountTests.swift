@@ -12,13 +12,13 @@ import Testing
   static let expected: [String: Int] = [
     // confirmLicense on a v1 license (n = 1): steps, re-parse bytes, ready,
     // signature, signer count, verified count, threshold, then per entry its
-    // key id and its result (2 x n), device, replay, binding, firmware, time
-    // = 12 + 2n = 14.
-    "olic_check": 14,
-    // The check's 14, confirmInstall's 6 (ready, approval, signature, device,
+    // key id, its result and its tag (3 x n), device, replay, binding,
+    // firmware, time = 12 + 3n = 15.
+    "olic_check": 15,
+    // The check's 15, confirmInstall's 6 (ready, approval, signature, device,
     // replay, next state), the commit's target (ready, generation, slot) and
-    // its encoded record (generation, fields): 14 + 6 + 3 + 2.
-    "olic_install": 25,
+    // its encoded record (generation, fields): 15 + 6 + 3 + 2.
+    "olic_install": 26,
     // confirmReserve's 5 (ready, steps, non-zero, grant, next state) + 3 + 2.
     "olic_reserve": 10,
     // confirmRequest's 6 (ready, steps, capacity, key pair, sequence, next
@@ -48,11 +48,11 @@ import Testing
     }
   }
 
-  /// A license without a validity window skips the time twin: 13, not 14.
+  /// A license without a validity window skips the time twin: 14, not 15.
   @Test func aLicenseWithoutValidityHasNoTimeTwin() {
     let d = FaultHardeningTests.device()
     let (s, n) = FaultInjection.withTrip(.max) { d.check(LicenseSpec(licenseId: 9, allowance: 5).bytes) }
-    #expect(s == OLIC_OK && n == 13)
+    #expect(s == OLIC_OK && n == 14)
   }
 
   /// olic_init's recovery (slot and generation, state) and olic_provision's
