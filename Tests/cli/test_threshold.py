@@ -415,8 +415,18 @@ def test_inspect_entries(s, t, a, b, c, seed, device_id):
     s.write("p1-empty.olic", one[:len(one) - ENTRY] + bytes(ENTRY))
     rc, out, err = s.run("verify", *keys, "--device", device_id, "p1-empty.olic")
     s.equal((rc, out, err), (1, "OLIC_ERR_UNKNOWN_KEY\n", ""), "olic verify of an n = 1 license with its entry empty")
-    rc, out, err = s.run("verify", "--threshold", "4", *keys, "--trusted-key", "p4.pub.pem", "--device", device_id, "v3.olic")
-    s.equal(rc, 1, "olic verify --threshold above the keys given is refused")
+    # A forged second signature, and a signer the device does not trust.
+    ab = bytearray(s.read("ab.olic"))
+    ab[len(ab) - ENTRY + 8] ^= 1
+    s.write("ab-forged.olic", bytes(ab))
+    rc, out, err = s.run("verify", "--threshold", "2", *keys, "--device", device_id, "ab-forged.olic")
+    s.equal((rc, out, err), (1, "OLIC_ERR_SIGNATURE\n", ""), "olic verify --threshold 2 of a forged second signature")
+    rc, out, err = s.run("verify", "--threshold", "2", "--trusted-key", a.pub, "--trusted-key", c.pub, "--device", device_id,
+                         "ab.olic")
+    s.equal((rc, out, err), (1, "OLIC_ERR_UNKNOWN_KEY\n", ""), "olic verify --threshold 2 without b's key: UNKNOWN_KEY")
+    rc, out, err = s.run("verify", "--threshold", "4", *keys, "--device", device_id, "v3.olic")
+    s.equal((rc, out, err), (1, "", "olic: --threshold: 4 is more than the 3 --trusted-key given; a device refuses that table\n"),
+            "olic verify --threshold above the keys given is refused")
 
 
 def test_help(s):
