@@ -21,6 +21,25 @@ static void op_check(void *p) {
   bench_sink += (uint64_t)s + out.license_id;
 }
 
+/* The bare work of a passing n = 2 check: both entries' signatures verified
+   over [0, body_end), each under its own key. Comparing against these very
+   two (rather than twice one of them) keeps the variable-time verification of
+   one signature out of the ratio. */
+typedef struct entries_arg {
+  const bench_license *license;
+  size_t body_end;
+  const uint8_t *keys[2]; /* in entry order */
+} entries_arg;
+
+static void op_verify_entries(void *p) {
+  const entries_arg *a = p;
+  for (size_t i = 0; i < 2; i++) {
+    const uint8_t *sig = a->license->bytes + a->body_end + i * OLIC_SIGNATURE_ENTRY_SIZE + OLIC_KEY_ID_SIZE;
+    int r = crypto_sign_verify_detached(sig, a->license->bytes, a->body_end, a->keys[i]);
+    bench_sink += (uint64_t)(r + 1);
+  }
+}
+
 int bench_threshold(threshold_results *out) {
   static bench_device dev;
   bench_key k0, k1;
@@ -55,12 +74,20 @@ int bench_threshold(threshold_results *out) {
     return -1;
   }
 
+  entries_arg both = {&valid, body_end, {k0.public_key, k1.public_key}};
+  if (entry != body_end) {
+    both.keys[0] = k1.public_key;
+    both.keys[1] = k0.public_key;
+  }
+
   memset(out, 0, sizeof *out);
   check_arg check_valid = {&dev.ctx, &valid};
   check_arg check_reject = {&dev.ctx, &wrong_device};
   verify_arg verify = {&v1_same_size, k0.public_key};
-  bench_pair_alternating(op_check, &check_valid, bench_op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
-                         &out->check_ns, &out->verify_ns, NULL);
+  double two_ns = 0;
+  bench_pair_alternating(op_check, &check_valid, op_verify_entries, &both, BENCH_SAMPLES, SAMPLE_NS,
+                         &out->check_ns, &two_ns, NULL);
+  out->verify_ns = two_ns / 2;
   bench_pair(op_check, &check_reject, bench_op_verify, &verify, BENCH_SAMPLES, SAMPLE_NS,
              &out->reject_ns, &out->reject_verify_ns, NULL);
   return 0;
