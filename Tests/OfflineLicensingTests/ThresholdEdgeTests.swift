@@ -124,4 +124,33 @@ import Testing
     #expect(olic_add_signature(&blob, blob.count, regulator.keyId, sig) == OLIC_ERR_UNSUPPORTED_EXTENSION)
     #expect(blob == before)
   }
+
+  /// Two trusted keys that differ in one byte are distinct wherever the table
+  /// lies: olic_init's repeat check compares every byte, in its word loop
+  /// (8-aligned table) and in its byte loop (any other address). The keys are
+  /// only hashed by olic_init, so they need not be curve points.
+  @Test func keysDifferingInOneByteAreDistinctAtAnyAlignment() {
+    let base = regulator.publicKey
+    for shift in [0, 1, 3, 8] {
+      for position in [0, 1, 7, 8, 31] {
+        var other = base
+        other[position] ^= 0x01
+        for (pair, want) in [(base + other, OLIC_OK), (base + base, OLIC_ERR_ARGUMENT)] {
+          let table = [UInt8](repeating: 0, count: shift) + pair
+          let ram = RAMStorage()
+          var storage = ram.storage
+          #expect(olic_provision(&storage) == OLIC_OK)
+          var config = olic_config()
+          config.trusted_key_count = 2
+          withUnsafeMutableBytes(of: &config.device_id) { $0.copyBytes(from: thisDevice) }
+          var context = olic_context()
+          let s = table.withUnsafeBufferPointer { t -> olic_status in
+            config.trusted_keys = t.baseAddress.map { $0 + shift }
+            return olic_init(&context, &config, &storage)
+          }
+          #expect(s == want, "table at +\(shift), keys differing in byte \(position): \(name(s))")
+        }
+      }
+    }
+  }
 }
