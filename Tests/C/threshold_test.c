@@ -2,8 +2,13 @@
    check order, every layout rule of v2 with its exact status, the init
    refusals, what olic_license reports, the proposal decoder, the entry writer
    and the digest. Licenses are made by the core's encoder and olic_add_signature,
-   and signed here with libsodium over [0, body_end). */
+   and signed here with libsodium over [0, body_end). The core's calls to
+   crypto_sign_verify_detached are counted (this file defines the symbol, so
+   libolic.a's reference binds here, and the real one is reached through
+   RTLD_NEXT): a passing license costs exactly n, a cheap refusal none. */
+#define _GNU_SOURCE /* RTLD_NEXT */
 #include "olic.h"
+#include <dlfcn.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +35,24 @@ static int failures;
 enum { KEYS = 5 };
 static uint8_t pk[KEYS][32], sk[KEYS][64], kid[KEYS][8];
 static uint8_t device_pk[32], device_sk[64], device_id[32];
+
+static unsigned verifications;
+int crypto_sign_verify_detached(const unsigned char *sig, const unsigned char *m, unsigned long long mlen,
+                                const unsigned char *key) {
+  typedef int (*verify_fn)(const unsigned char *, const unsigned char *, unsigned long long,
+                           const unsigned char *);
+  static verify_fn real;
+  if (!real) {
+    void *f = dlsym(RTLD_NEXT, "crypto_sign_verify_detached");
+    if (!f) {
+      fprintf(stderr, "threshold_test: no crypto_sign_verify_detached after this one\n");
+      exit(1);
+    }
+    memcpy(&real, &f, sizeof real);
+  }
+  verifications++;
+  return real(sig, m, mlen, key);
+}
 
 static uint8_t ram[OLIC_STORAGE_MIN_SIZE];
 static int ram_read(void *c, uint32_t o, void *b, uint32_t n) {
@@ -494,6 +517,61 @@ static void round_trip(void) {
   CHECK(memcmp(digest, zero32, 32) == 0);
 }
 
+/* olic_check's status and how many verifications it ran, on a fresh device. */
+static olic_status counted(size_t count, uint32_t k, const blob *x, unsigned *n) {
+  olic_context ctx;
+  if (device(&ctx, count, k) != OLIC_OK) return OLIC_ERR_STATE;
+  verifications = 0;
+  olic_status s = olic_check(&ctx, x->b, x->len, 0, NULL);
+  *n = verifications;
+  return s;
+}
+
+static void verification_counts(void) {
+  unsigned n = 99;
+  for (uint32_t signers = 1; signers <= 3; signers++) {
+    blob all = v2(signers, (1u << signers) - 1, 1, 0);
+    EXPECT(counted(3, 1, &all, &n), OLIC_OK);
+    CHECK(n == signers);
+  }
+  blob one = v1(1);
+  EXPECT(counted(3, 1, &one, &n), OLIC_OK);
+  CHECK(n == 1);
+  /* Steps 4 to 13 cost nothing. */
+  EXPECT(counted(3, 2, &one, &n), OLIC_ERR_THRESHOLD);
+  CHECK(n == 0);
+  blob two = v2(2, 3u, 1, 0);
+  EXPECT(counted(3, 3, &two, &n), OLIC_ERR_THRESHOLD);
+  CHECK(n == 0);
+  blob stranger = v2(2, (1u << 0) | (1u << 4), 1, 0);
+  EXPECT(counted(3, 1, &stranger, &n), OLIC_ERR_UNKNOWN_KEY);
+  CHECK(n == 0);
+  blob other = two;
+  other.b[16] ^= 1; /* device_id: the signatures no longer match either */
+  EXPECT(counted(3, 2, &other, &n), OLIC_ERR_DEVICE);
+  CHECK(n == 0);
+  blob unsorted = two;
+  memcpy(unsorted.b + body_end(&two), two.b + body_end(&two) + 72, 72);
+  memcpy(unsorted.b + body_end(&two) + 72, two.b + body_end(&two), 72);
+  EXPECT(counted(3, 2, &unsorted, &n), OLIC_ERR_MALFORMED);
+  CHECK(n == 0);
+  /* Step 14 stops at the first entry that fails: the first bad costs one, the
+     second bad costs two. */
+  blob first_bad = two, second_bad = two;
+  first_bad.b[body_end(&two) + 8] ^= 1;
+  second_bad.b[body_end(&two) + 72 + 8] ^= 1;
+  EXPECT(counted(3, 2, &first_bad, &n), OLIC_ERR_SIGNATURE);
+  CHECK(n == 1);
+  EXPECT(counted(3, 2, &second_bad, &n), OLIC_ERR_SIGNATURE);
+  CHECK(n == 2);
+  /* install pays the same n as check. */
+  olic_context ctx;
+  EXPECT(device(&ctx, 3, 2), OLIC_OK);
+  verifications = 0;
+  EXPECT(olic_install(&ctx, two.b, two.len, 0), OLIC_OK);
+  CHECK(verifications == 2);
+}
+
 int main(void) {
   if (sodium_init() < 0) return 1;
   CHECK(OLIC_ABI_VERSION == 2);
@@ -516,6 +594,7 @@ int main(void) {
   init_refusals_before_storage();
   reporting();
   round_trip();
+  verification_counts();
   if (failures) {
     fprintf(stderr, "threshold_test: %d failures\n", failures);
     return 1;

@@ -55,6 +55,21 @@ import Testing
     #expect(s == OLIC_OK && n == 14)
   }
 
+  /// A v2 license signed by all three keys of a 2-of-3 device, without a
+  /// validity window (no time twin): 11 + 3 x 3 = 20 twins (key id, result and
+  /// tag for each entry), and tripping any one of them fails the check closed.
+  @Test func aV2LicenseHasThreeTwinsPerEntry() {
+    let keys = [regulator, otherRegulator, thirdRegulator]
+    let blob = LicenseV2(count: 3, signers: keys).bytes
+    let d = thresholdDevice(keys, k: 2)
+    let (s, n) = FaultInjection.withTrip(.max) { d.check(blob) }
+    #expect(s == OLIC_OK && n == 20, "\(name(s)) after \(n) twins")
+    for k in 0..<20 {
+      let (tripped, seen) = FaultInjection.withTrip(k) { d.check(blob) }
+      #expect(tripped == OLIC_ERR_FAULT && seen == k + 1, "twin \(k + 1): \(name(tripped)) after \(seen)")
+    }
+  }
+
   /// olic_init's recovery (slot and generation, state) and olic_provision's
   /// blank check and encoded record (generation, fields).
   @Test func bootAndProvisionTwins() {

@@ -38,13 +38,14 @@ class Suite:
 
     # --- running -----------------------------------------------------------
 
-    def run(self, *args, cwd=None, binary=True):
+    def run(self, *args, cwd=None, binary=True, codes=(0, 1, 2)):
+        """codes: the exit codes the command may give (cosign's refusals add 3 to 6)."""
         proc = subprocess.run([self.olic, *args], capture_output=True, cwd=cwd or self.work,
                               stdin=subprocess.DEVNULL, timeout=120)
         out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
         # Never a crash: no signal, no Swift runtime trap, no stack dump.
-        self.check(proc.returncode in (0, 1, 2), f"exit code {proc.returncode} is 0, 1 or 2 for {args}")
+        self.check(proc.returncode in codes, f"exit code {proc.returncode} is one of {codes} for {args}")
         for marker in ("Fatal error", "Stack dump", "Segmentation", "Illegal instruction", "backtrace"):
             self.check(marker not in err, f"no '{marker}' on stderr for {args}: {err!r}")
         return proc.returncode, out, err
@@ -180,7 +181,7 @@ def test_help(s):
     rc, out, err = s.run("frobnicate")
     s.equal((rc, out), (2, ""), "an unknown subcommand is a usage error")
     s.equal(err, "olic: unknown subcommand 'frobnicate' for 'olic'; the subcommands are keygen, pubkey, "
-            "secret-key, issue, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
+            "secret-key, issue, cosign, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
     s.usage(["issue"], "Missing expected argument")
 
 

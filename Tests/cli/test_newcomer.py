@@ -82,7 +82,7 @@ def test_unknown_names(s):
     s.current = "help topics"
     one_line(s, ["help", "nosuch"], 2,
              "olic: unknown subcommand 'nosuch' for 'olic help'; the subcommands are keygen, pubkey, secret-key, "
-             "issue, inspect, verify, verify-request, batch, ledger", "olic help nosuch is a usage error")
+             "issue, cosign, inspect, verify, verify-request, batch, ledger", "olic help nosuch is a usage error")
     one_line(s, ["help", "isue"], 2,
              "olic: unknown subcommand 'isue' for 'olic help'; did you mean 'issue'? (see 'olic help')",
              "olic help with a typo suggests the subcommand")
