@@ -39,10 +39,19 @@ deps:
 
 $(BUILD)/libolic.a: $(CORE_SOURCES) include/olic.h include/module.modulemap $(HARDEN_HEADERS) | deps
 	@mkdir -p $(BUILD)/core
-	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -c $(CORE_SOURCES) -o $(BUILD)/core/olic-swift.o
-	@# Only the ABI is global: the core's Swift symbols and runtime stubs become
-	@# local, so they can never clash with a vendor's own symbols.
-	objcopy --wildcard --keep-global-symbol='olic_*' $(BUILD)/core/olic-swift.o $(BUILD)/core/olic.o
+	@# The driver keeps an output that is newer than every source, even when
+	@# the flags changed.
+	@rm -f $(BUILD)/core/olic-swift.o
+	$(SWIFTC) $(EMBEDDED_FLAGS) $(HOST_MODULE_FLAGS) -Xfrontend -function-sections -c $(CORE_SOURCES) \
+	  -o $(BUILD)/core/olic-swift.o
+	@# The ABI's functions are the roots: what they cannot reach (the Embedded
+	@# runtime's unused stubs, such as swift_retain) is dropped, as a firmware
+	@# link with --gc-sections would drop it.
+	ld -r --gc-sections $$(nm -g --defined-only $(BUILD)/core/olic-swift.o | \
+	  awk '$$3 ~ /^olic_/ { printf " -u %s", $$3 }') -o $(BUILD)/core/olic-kept.o $(BUILD)/core/olic-swift.o
+	@# Only the ABI is global: the core's Swift symbols become local, so they
+	@# can never clash with a vendor's own symbols.
+	objcopy --wildcard --keep-global-symbol='olic_*' $(BUILD)/core/olic-kept.o $(BUILD)/core/olic.o
 	@rm -f $@.tmp && ar rcs $@.tmp $(BUILD)/core/olic.o && mv $@.tmp $@
 
 include $(sort $(wildcard mk/*.mk))

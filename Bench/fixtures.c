@@ -71,6 +71,10 @@ void bench_ram_init(bench_ram *ram) {
 }
 
 int bench_device_make(bench_device *dev, size_t key_count) {
+  return bench_device_make_threshold(dev, key_count, 0);
+}
+
+int bench_device_make_threshold(bench_device *dev, size_t key_count, uint32_t threshold) {
   if (key_count < 1 || key_count > OLIC_MAX_TRUSTED_KEYS) return -1;
   uint8_t keys[OLIC_MAX_TRUSTED_KEYS * OLIC_PUBLIC_KEY_SIZE];
   for (size_t i = 0; i < key_count; i++) {
@@ -83,6 +87,7 @@ int bench_device_make(bench_device *dev, size_t key_count) {
   memset(&config, 0, sizeof config);
   config.trusted_keys = keys;
   config.trusted_key_count = key_count;
+  config.signature_threshold = threshold;
   bench_device_id(config.device_id, 0);
   config.firmware_version = 1;
   memcpy(dev->device_id, config.device_id, sizeof dev->device_id);
@@ -91,5 +96,28 @@ int bench_device_make(bench_device *dev, size_t key_count) {
   if (olic_provision(&dev->ram.storage) != OLIC_OK) return -1;
   if (olic_init(&dev->ctx, &config, &dev->ram.storage) != OLIC_OK) return -1;
   dev->ram.writes = 0;
+  return 0;
+}
+
+int bench_license_v2_make(bench_license *out, const bench_key *const *signers, size_t count,
+                          const uint8_t device_id[OLIC_DEVICE_ID_SIZE], uint64_t license_id,
+                          size_t *body_end) {
+  if (count < 1 || count > OLIC_MAX_SIGNERS) return -1;
+  olic_license f;
+  memset(&f, 0, sizeof f);
+  f.version = OLIC_VERSION_THRESHOLD;
+  f.signature_count = (uint32_t)count;
+  memcpy(f.device_id, device_id, OLIC_DEVICE_ID_SIZE);
+  f.license_id = license_id;
+  f.allowance = UINT64_C(1) << 62;
+  if (olic_encode_license(&f, NULL, 0, out->bytes, sizeof out->bytes, &out->len) != OLIC_OK) return -1;
+  size_t end = out->len - count * OLIC_SIGNATURE_ENTRY_SIZE;
+  for (size_t i = 0; i < count; i++) {
+    uint8_t id[OLIC_KEY_ID_SIZE], sig[OLIC_SIGNATURE_SIZE];
+    if (olic_key_id(signers[i]->public_key, id) != OLIC_OK) return -1;
+    crypto_sign_detached(sig, NULL, out->bytes, end, signers[i]->secret_key);
+    if (olic_add_signature(out->bytes, out->len, id, sig) != OLIC_OK) return -1;
+  }
+  if (body_end) *body_end = end;
   return 0;
 }

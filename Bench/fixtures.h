@@ -34,6 +34,14 @@ int bench_license_make(bench_license *out, const bench_key *signer,
                        const uint8_t device_id[OLIC_DEVICE_ID_SIZE], uint64_t license_id,
                        uint64_t allowance, size_t total_size);
 
+/* A v2 (threshold) license of the minimum size with n = `count` entries, each
+   signed by one of `signers` over [0, body_end) and filed by olic_add_signature
+   (which keeps them in key_id order). *body_end gets where the entries start.
+   Returns 0 on success. */
+int bench_license_v2_make(bench_license *out, const bench_key *const *signers, size_t count,
+                          const uint8_t device_id[OLIC_DEVICE_ID_SIZE], uint64_t license_id,
+                          size_t *body_end);
+
 /* NVM in RAM: reads and writes are memcpy, and every write is counted. */
 typedef struct bench_ram {
   uint8_t bytes[OLIC_STORAGE_MIN_SIZE];
@@ -53,6 +61,9 @@ typedef struct bench_device {
 } bench_device;
 
 int bench_device_make(bench_device *dev, size_t key_count);
+
+/* The same with a signature threshold k (0 means 1). */
+int bench_device_make_threshold(bench_device *dev, size_t key_count, uint32_t threshold);
 
 /* The device id the bench devices have, and one they do not. */
 void bench_device_id(uint8_t out[OLIC_DEVICE_ID_SIZE], unsigned which);

@@ -68,6 +68,8 @@ int main(int argc, char **argv) {
   static bench_results r;
   fprintf(stderr, "bench: check, reject, parse, reserve...\n");
   if (bench_timing(&r.timing)) { fprintf(stderr, "bench: timing fixtures failed\n"); return 2; }
+  fprintf(stderr, "bench: threshold (v2) check and reject...\n");
+  if (bench_threshold(&r.threshold)) { fprintf(stderr, "bench: threshold fixtures failed\n"); return 2; }
   fprintf(stderr, "bench: scaling with license size and trusted keys...\n");
   if (bench_scaling(&r.scaling)) { fprintf(stderr, "bench: scaling fixtures failed\n"); return 2; }
   if (bench_ring(&r.ring)) { fprintf(stderr, "bench: ring fixtures failed\n"); return 2; }

@@ -57,7 +57,7 @@ static const char *verdict_word(verdict v) {
   return v == VERDICT_PASS ? "pass" : v == VERDICT_FAIL ? "FAIL" : v == VERDICT_PENDING ? "pending" : "report";
 }
 
-enum { METRICS = 12 };
+enum { METRICS = 14 };
 
 static void build_metrics(const bench_results *r, metric m[METRICS]) {
   const timing_results *t = &r->timing;
@@ -76,6 +76,11 @@ static void build_metrics(const bench_results *r, metric m[METRICS]) {
   metric all[METRICS] = {
     {"check_over_verify", true, t->check_ns / t->verify_ns, "%.4f", BUDGET_MAX, 1.02, NULL, true, false},
     {"reject_over_verify", true, t->reject_ns / t->reject_verify_ns, "%.5f", BUDGET_MAX, 0.01, NULL, true, false},
+    /* n = 2 signers: at most n x 1.01 bare verifications; a refusal before step 14, 1 % of one. */
+    {"check_v2_n2_over_verify", true, r->threshold.check_ns / r->threshold.verify_ns, "%.4f", BUDGET_MAX, 2.02,
+     NULL, true, false},
+    {"reject_v2_over_verify", true, r->threshold.reject_ns / r->threshold.reject_verify_ns, "%.5f", BUDGET_MAX,
+     0.01, NULL, true, false},
     {"parse_ns", true, t->parse_ns, "%.1f", BUDGET_NONE, 0, NULL, false, false},
     {"reserve_ns", true, t->reserve_ns, "%.1f", BUDGET_NONE, 0, NULL, false, false},
     {"install_writes", true, t->install_writes, "%g", BUDGET_EQUAL, 1, NULL, true, false},

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "threshold.h"
+
 typedef struct timing_results {
   size_t samples;
   double check_ns, verify_ns;              /* interleaved pair, valid 136-byte license */
@@ -80,6 +82,7 @@ typedef struct ring_results {
 
 typedef struct bench_results {
   timing_results timing;
+  threshold_results threshold;
   ring_results ring;
   scaling_results scaling;
   stack_results stack;

@@ -9,11 +9,16 @@
  *            bit 2: re-sign the license with the test regulator key, so that
  *            mutated licenses reach the checks past step 13's gate and OLIC_OK
  *            bit 3: pass out = NULL
+ *            bit 4: a 2-of-2 device trusting the regulator and the stranger key
+ *            (else the regulator alone, k = 1). Re-signing a v2 license signs
+ *            each entry whose key_id names one of those two keys, over
+ *            [0, body_end), so threshold licenses reach OLIC_OK too.
  *
  * The verdict must be ref_model's, a check must write nothing, and an accepted
  * license must install with exactly the state change olic.h describes, then
  * be refused as a replay.
  */
+#include <sodium.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -64,6 +69,23 @@ static void prepare_image(const device_setup *want) {
   image_valid = 1;
 }
 
+/* Re-signs every v2 entry whose key_id is the regulator's or the stranger's. */
+static void resign_v2(uint8_t *b, size_t len) {
+  const test_keys *k = test_keys_get();
+  size_t n = b[8];
+  if (n < 1 || n > 8 || len < 72 + 72 * n) return;
+  size_t body_end = len - 72 * n;
+  uint8_t stranger_id[8];
+  if (olic_key_id(k->stranger_pk, stranger_id) != OLIC_OK) return;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *entry = b + body_end + 72 * i;
+    const uint8_t *sk = memcmp(entry, k->regulator_key_id, 8) == 0 ? k->regulator_sk
+                        : memcmp(entry, stranger_id, 8) == 0      ? k->stranger_sk
+                                                                  : NULL;
+    if (sk) crypto_sign_detached(entry + 8, NULL, b, body_end, sk);
+  }
+}
+
 static void one_input(const uint8_t *data, size_t size) {
   static uint8_t resigned[RESIGN_MAX];
   static ram_storage nvm;
@@ -73,12 +95,16 @@ static void one_input(const uint8_t *data, size_t size) {
   uint64_t now = ref_le64(data);
   device_setup setup = {ref_le64(data + 8), ref_le64(data + 16), data[28] & 3u};
   uint32_t firmware = ref_le32(data + 24);
-  int resign = data[28] & 4, null_out = data[28] & 8;
+  int resign = data[28] & 4, null_out = data[28] & 8, two_of_two = data[28] & 16;
   const uint8_t *lic = data + CHECK_HEADER;
   size_t len = size - CHECK_HEADER;
   if (resign && len >= OLIC_SIGNATURE_SIZE && len <= RESIGN_MAX) {
     memcpy(resigned, lic, len);
-    test_sign(resigned, len, k->regulator_sk);
+    if (len > 8 && resigned[4] == 2) {
+      resign_v2(resigned, len);
+    } else {
+      test_sign(resigned, len, k->regulator_sk);
+    }
     lic = resigned;
   }
 
@@ -86,6 +112,14 @@ static void one_input(const uint8_t *data, size_t size) {
   nvm = image;
   olic_storage st = ram_storage_api(&nvm);
   olic_config config = test_config(firmware);
+  static uint8_t pair[64];
+  if (two_of_two) {
+    memcpy(pair, k->regulator_pk, 32);
+    memcpy(pair + 32, k->stranger_pk, 32);
+    config.trusted_keys = pair;
+    config.trusted_key_count = 2;
+    config.signature_threshold = 2;
+  }
   olic_context ctx;
   ORACLE(olic_init(&ctx, &config, &st) == OLIC_OK, "init of the prepared image failed");
   olic_state_info before;
@@ -95,7 +129,8 @@ static void one_input(const uint8_t *data, size_t size) {
              before.firmware_version == firmware && before.remaining == (setup.last_license_id ? 1 : 0),
          "state after setup is not what the setup did");
 
-  ref_device model = {.trusted_keys = k->regulator_pk, .key_count = 1, .state = before};
+  ref_device model = {.trusted_keys = config.trusted_keys, .key_count = config.trusted_key_count,
+                      .state = before, .threshold = config.signature_threshold};
   memcpy(model.device_id, k->device_id, sizeof model.device_id);
   olic_status expected = ref_check(&model, lic, len, now);
 

@@ -47,11 +47,20 @@ static void check_canonical(const uint8_t *data, size_t size, const olic_license
   olic_status s = olic_encode_license(fields, n ? extra : NULL, n, out, sizeof out, &out_len);
   ORACLE(s == OLIC_OK, "encoder refused an accepted license: %s", olic_status_name(s));
   ORACLE(out_len == size, "re-encoded to %zu bytes, accepted %zu", out_len, size);
-  size_t body = size - OLIC_SIGNATURE_SIZE;
+  /* v2: the signed bytes end at body_end, and the encoder leaves n empty entries. */
+  const int v2 = fields->version == OLIC_VERSION_THRESHOLD;
+  size_t tail = v2 ? (size_t)OLIC_SIGNATURE_ENTRY_SIZE * fields->signature_count : OLIC_SIGNATURE_SIZE;
+  size_t body = size - tail;
   ORACLE(memcmp(out, data, body) == 0, "re-encoding differs in the signed bytes: not canonical");
-  ORACLE(is_zero(out + body, OLIC_SIGNATURE_SIZE), "encoder left signature bytes non-zero");
-  ORACLE(memcmp(fields->signature, data + body, OLIC_SIGNATURE_SIZE) == 0,
-         "parsed signature differs from the blob's last 64 bytes");
+  ORACLE(is_zero(out + body, tail), "encoder left signature bytes non-zero");
+  ORACLE(memcmp(fields->signature, data + body + (v2 ? OLIC_KEY_ID_SIZE : 0), OLIC_SIGNATURE_SIZE) == 0,
+         "parsed signature differs from the first entry's");
+  /* The tools' decoder agrees with the device's on a complete license. */
+  olic_proposal p;
+  ORACLE(olic_parse_proposal(data, size, &p) == OLIC_OK, "proposal decoder refused an accepted license");
+  ORACLE(memcmp(&p.license, fields, sizeof *fields) == 0 && p.body_end == body &&
+             p.signed_count == fields->signature_count,
+         "proposal decoder reports other fields");
 }
 
 static void one_input(const uint8_t *data, size_t size) {

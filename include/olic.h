@@ -1,5 +1,6 @@
 /*
- * olic.h: offline licensing for AI accelerators, version 1.
+ * olic.h: offline licensing for AI accelerators. Wire versions 1 and 2 (threshold
+ * licenses: k of n distinct trusted keys); C ABI version OLIC_ABI_VERSION.
  *
  * This header is the whole contract of libolic.a: every type, status, size and
  * function is defined here and nowhere else. The library is written in Embedded
@@ -39,6 +40,10 @@
 extern "C" {
 #endif
 
+/* 2: olic_config.signature_threshold, olic_license's version / signature_count /
+   key_ids, OLIC_ERR_THRESHOLD, wire v2. A v1 header has no such macro. */
+#define OLIC_ABI_VERSION 2
+
 #if defined(__GNUC__) || defined(__clang__)
 #define OLIC_NODISCARD __attribute__((warn_unused_result))
 #else
@@ -50,7 +55,8 @@ extern "C" {
 /* endian; docs/format.md has the byte tables.                               */
 /* ------------------------------------------------------------------------- */
 enum {
-  OLIC_VERSION = 1,                /* the only wire version this library reads */
+  OLIC_VERSION = 1,                /* wire version 1: licenses and requests (requests are only v1) */
+  OLIC_VERSION_THRESHOLD = 2,      /* wire version 2: licenses with 1..8 signature entries */
   OLIC_TYPE_LICENSE = 1,
   OLIC_TYPE_REQUEST = 2,
   OLIC_HEADER_SIZE = 8,            /* magic "OLIC", version, type, total_length u16 */
@@ -61,7 +67,10 @@ enum {
   OLIC_DEVICE_ID_SIZE = 32,
   OLIC_LICENSE_FIXED_SIZE = 72,    /* header and fixed fields, before the extensions */
   OLIC_LICENSE_MIN_SIZE = 136,     /* fixed part + signature, no extension */
-  OLIC_LICENSE_MAX_SIZE = 1024,
+  OLIC_LICENSE_MAX_SIZE = 1024,    /* both versions */
+  OLIC_LICENSE_V2_MIN_SIZE = 144,  /* v2: fixed part + one signature entry, no extension */
+  OLIC_SIGNATURE_ENTRY_SIZE = 72,  /* v2: key_id (8) || Ed25519 signature (64) */
+  OLIC_MAX_SIGNERS = 8,            /* v2: signature_count n is 1..8 */
   OLIC_REQUEST_SIZE = 184,         /* requests have one fixed size */
   OLIC_REQUEST_SIGNED_SIZE = 120,  /* the request bytes its signature covers */
   OLIC_EXTENSION_HEADER_SIZE = 4,  /* type u16, length u16 */
@@ -85,7 +94,7 @@ enum {
   X(OLIC_OK, 0)                       /* success */                           \
   X(OLIC_ERR_ARGUMENT, 1)             /* NULL pointer or argument out of range */ \
   X(OLIC_ERR_MALFORMED, 2)            /* not a well-formed blob */            \
-  X(OLIC_ERR_VERSION, 3)              /* wire version is not 1 */             \
+  X(OLIC_ERR_VERSION, 3)              /* wire version unknown (requests: not 1) */            \
   X(OLIC_ERR_UNSUPPORTED_EXTENSION, 4)/* unknown critical extension */       \
   X(OLIC_ERR_UNKNOWN_KEY, 5)          /* signed by no trusted key */          \
   X(OLIC_ERR_DEVICE, 6)               /* license is for another device */     \
@@ -102,7 +111,8 @@ enum {
   X(OLIC_ERR_EXHAUSTED, 17)           /* no allowance / sequence at its end */ \
   X(OLIC_ERR_BUFFER, 18)              /* output buffer too small */           \
   X(OLIC_ERR_CRYPTO, 19)              /* libsodium failed to initialise or sign */ \
-  X(OLIC_ERR_FAULT, 20)               /* a check disagreed with its twin: a glitch; ctx now unusable */
+  X(OLIC_ERR_FAULT, 20)               /* a check disagreed with its twin: a glitch; ctx now unusable */ \
+  X(OLIC_ERR_THRESHOLD, 21)           /* fewer signatures than the device's threshold */
 
 #define OLIC_STATUS_ENUMERATOR_(name, value) name = value,
 typedef enum olic_status { OLIC_STATUS_LIST(OLIC_STATUS_ENUMERATOR_) } olic_status;
@@ -144,6 +154,9 @@ typedef struct olic_config {
   size_t trusted_key_count;            /* 1..OLIC_MAX_TRUSTED_KEYS; copied by olic_init */
   uint8_t device_id[OLIC_DEVICE_ID_SIZE];
   uint32_t firmware_version;           /* this firmware's security version */
+  /* k: a license needs k distinct trusted signers; 0 means 1. A v1 license (one
+     signer) is OLIC_ERR_THRESHOLD when k >= 2. olic_init refuses k > count. */
+  uint32_t signature_threshold;
 } olic_config;
 
 /* The durable state, as olic_state reports it. */
@@ -157,7 +170,10 @@ typedef struct olic_state_info {
   uint32_t reserved;                   /* 0 */
 } olic_state_info;
 
-/* Every field of a license, as olic_parse and olic_check report it. */
+/* Every field of a license, as olic_parse and olic_check report it, for both
+   wire versions. key_id and signature are those of the first signature entry
+   (v1: its only one); key_ids[i] is entry i's key_id, zero for i >= n. Only the
+   first entry's signature is reported. */
 typedef struct olic_license {
   uint8_t key_id[OLIC_KEY_ID_SIZE];
   uint8_t device_id[OLIC_DEVICE_ID_SIZE];
@@ -174,7 +190,19 @@ typedef struct olic_license {
   uint64_t not_after;
   uint64_t bind_request;               /* BIND_REQUEST's request_sequence, when has_bind_request */
   uint8_t signature[OLIC_SIGNATURE_SIZE];
+  uint32_t version;                    /* wire version: 1 or 2 */
+  uint32_t signature_count;            /* n: 1 for v1, 1..8 for v2 */
+  uint8_t key_ids[OLIC_MAX_SIGNERS][OLIC_KEY_ID_SIZE];
 } olic_license;
+
+/* A v2 license that tools are still gathering signatures for, as
+   olic_parse_proposal reports it. Entry i (0 <= i < n) lies at
+   [body_end + 72 i, body_end + 72 (i + 1)): key_id, then signature. */
+typedef struct olic_proposal {
+  olic_license license;                /* key_ids of empty entries are zero */
+  uint32_t body_end;                   /* every signature is over [0, body_end) */
+  uint32_t signed_count;               /* entries filled; they come first. Complete when == n */
+} olic_proposal;
 
 /* Every field of a device request, as olic_verify_request reports it. */
 typedef struct olic_request {
@@ -216,6 +244,8 @@ typedef struct olic_context {
   uint64_t generation_;                /* that record's generation */
   uint8_t device_id_[OLIC_DEVICE_ID_SIZE];
   olic_state_info state_;              /* last committed state */
+  uint32_t signature_threshold_;       /* k, 1..trusted_key_count_ */
+  uint32_t reserved_;
 } olic_context;
 
 /* ------------------------------------------------------------------------- */
@@ -223,8 +253,12 @@ typedef struct olic_context {
 /* ------------------------------------------------------------------------- */
 
 /* Structure only: check steps 1-5 of docs/format.md (NULL, header, version,
-   layout rules, unknown critical extensions). No keys, no state, no crypto; this
-   is the fuzzing surface.
+   layout rules, unknown critical extensions), for both wire versions. No keys,
+   no state, no crypto; this is the fuzzing surface. A partly signed v2 license
+   is refused here as on the device: OLIC_ERR_MALFORMED when n >= 2 (its zero
+   key_ids break the ascending order); with n = 1 it parses, and olic_check
+   refuses it with OLIC_ERR_UNKNOWN_KEY. Tools read such blobs with
+   olic_parse_proposal.
    Reads: license[0, min(len, 1024)), once. Writes: *out (if not NULL), filled on
    OLIC_OK and zeroed on failure. Storage: never. */
 OLIC_NODISCARD olic_status olic_parse(const uint8_t *license, size_t len, olic_license *out);
@@ -241,7 +275,11 @@ OLIC_NODISCARD olic_status olic_provision(const olic_storage *storage);
 /* Loads the newest intact NVM record and prepares ctx. Blank, erased or corrupt
    storage is OLIC_ERR_STATE: it is never taken for a fresh device.
    OLIC_ERR_ARGUMENT: ctx, config, storage, config->trusted_keys or a callback is
-   NULL, trusted_key_count is 0 or above 8, or storage->size is too small.
+   NULL, trusted_key_count is 0 or above 8, or storage->size is too small; then
+   (before any storage read) signature_threshold (0 read as 1) above
+   trusted_key_count, two keys of the table equal, or two keys with the same
+   key_id (this last check follows libsodium's initialisation, so
+   OLIC_ERR_CRYPTO may come first). Only the first trusted_key_count keys count.
    OLIC_ERR_STORAGE: a read failed. OLIC_ERR_CRYPTO: libsodium did not initialise.
    Writes: *ctx (zeroed first whenever ctx is not NULL, so a failed init leaves a
    context that every call refuses with OLIC_ERR_STATE). Storage: reads only: the
@@ -250,8 +288,10 @@ OLIC_NODISCARD olic_status olic_provision(const olic_storage *storage);
 OLIC_NODISCARD olic_status olic_init(olic_context *ctx, const olic_config *config,
                                      const olic_storage *storage);
 
-/* Every check of docs/format.md, steps 1-13, in order; the first failing check
+/* Every check of docs/format.md, steps 1-14, in order; the first failing check
    gives the status. now = Unix seconds from the trusted clock, 0 if none.
+   Steps 1-13 cost no verification; a passing license costs exactly n of them
+   (every entry is verified, none skipped), a refused one at most n.
    Reads: license[0, min(len, 1024)), once; ctx. Writes: *out (if not NULL),
    filled only on OLIC_OK and zeroed on every failure. Storage: never. */
 OLIC_NODISCARD olic_status olic_check(const olic_context *ctx, const uint8_t *license,
@@ -309,22 +349,35 @@ void olic_platform_fault(void);
 /* key_id(pk) = the first 8 bytes of BLAKE2b-256(pk). OLIC_ERR_ARGUMENT on NULL. */
 OLIC_NODISCARD olic_status olic_key_id(const uint8_t public_key[32], uint8_t out[8]);
 
-/* The index-th extension TLV (0-based) of a license that olic_parse accepts.
+/* The index-th extension TLV (0-based) of a license that olic_parse_proposal
+   accepts (so also of a partly signed v2 license).
    Writes *out with type, length and the value's offset in the blob (value = NULL).
-   OLIC_ERR_ARGUMENT: NULL or index >= extension_count; otherwise olic_parse's
-   status. *out is zeroed on failure. */
+   OLIC_ERR_ARGUMENT: NULL or index >= extension_count; otherwise
+   olic_parse_proposal's status. *out is zeroed on failure. */
 OLIC_NODISCARD olic_status olic_license_extension(const uint8_t *license, size_t len,
                                                   size_t index, olic_extension *out);
 
-/* Encodes the signed part of a license and leaves its last 64 bytes zero for the
-   signature, which the caller computes over out[0, *out_len - 64).
-   From `fields`: key_id, device_id, license_id, allowance, min_firmware_version,
+/* Encodes the signed part of a license and leaves the signature area zero.
+   fields->version selects the wire version:
+   - 0 or 1: v1. The signature is out[*out_len - 64, *out_len), computed by the
+     caller over out[0, *out_len - 64); key_id comes from fields->key_id.
+   - 2: v2 with n = fields->signature_count (1..8, else OLIC_ERR_MALFORMED)
+     empty entries. body_end = *out_len - 72 n; every signer signs
+     out[0, body_end) (the same bytes for all: header, count, fields,
+     extensions), and entry i is out[body_end + 72 i, body_end + 72 i + 72):
+     key_id (8 bytes) then signature (64). Entries must end up in strictly
+     ascending key_id order (memcmp), all filled: olic_add_signature does that.
+     fields->key_id, key_ids and signature are ignored; the entries are zero.
+   - anything else: OLIC_ERR_ARGUMENT.
+   From `fields` also: device_id, license_id, allowance, min_firmware_version,
    flags, and VALIDITY / BIND_REQUEST when has_validity / has_bind_request.
    `extra` holds any other extensions (extra_count may be 0 with extra NULL).
    All extensions are written in ascending type order. total_length, the
    extension count and the signature of `fields` are ignored. The result must
-   pass olic_parse's layout rules (steps 2-4), else OLIC_ERR_MALFORMED (or the
-   step's status) and *out_len = 0. An unknown critical type is encoded as asked:
+   pass olic_parse's layout rules (steps 2-4; for v2, olic_parse_proposal's),
+   else OLIC_ERR_MALFORMED (or the step's status) and *out_len = 0.
+   Canonical: for any x that olic_parse accepts, encoding the fields it reports
+   (with its extensions) gives x again; for v2, x[0, body_end) and n zero entries. An unknown critical type is encoded as asked:
    refusing it is the device's job (olic_parse says OLIC_ERR_UNSUPPORTED_EXTENSION).
    OLIC_ERR_ARGUMENT: fields or out NULL, or extra NULL with extra_count > 0.
    OLIC_ERR_BUFFER: capacity too small.
@@ -332,6 +385,41 @@ OLIC_NODISCARD olic_status olic_license_extension(const uint8_t *license, size_t
 OLIC_NODISCARD olic_status olic_encode_license(const olic_license *fields,
                                                const olic_extension *extra, size_t extra_count,
                                                uint8_t *out, size_t capacity, size_t *out_len);
+
+/* The tools' decoder of licenses still gathering signatures (one decoder: the
+   tools never read the format themselves). Runs check steps 1-5 exactly as
+   olic_parse does, for both versions, with one difference for v2: the entries
+   may end in n - s EMPTY ones, 72 zero bytes each (the longest such run at
+   the end), and the order rule (key_ids strictly ascending, memcmp) applies
+   to the s entries before them only. signed_count = s. So a blob olic_parse
+   accepts is accepted here with the same fields, and a v2 license is complete
+   when signed_count == n (the device may still refuse it: a zero key_id in
+   the first entry is OLIC_ERR_UNKNOWN_KEY there). A v1 license reports n = 1,
+   signed_count = 1, body_end = len - 64. No signature is verified.
+   Reads: license[0, min(len, 1024)), once. Writes: *out (may be NULL), filled on
+   OLIC_OK, zeroed on failure. license.key_id / signature: the first entry's. */
+OLIC_NODISCARD olic_status olic_parse_proposal(const uint8_t *license, size_t len,
+                                               olic_proposal *out);
+
+/* Puts one signature into a v2 license in place, keeping the order rule: the
+   signed entries stay strictly ascending by key_id and the empty ones last (the
+   entries after the new one's place move one entry down, the last empty one
+   is consumed). The signature is not verified here (verify it over
+   [0, body_end) first; olic_check does, on the device).
+   In order: license, key_id or signature NULL, or key_id all zero ->
+   OLIC_ERR_ARGUMENT; olic_parse_proposal's status; a v1 license ->
+   OLIC_ERR_VERSION; key_id already signed -> OLIC_ERR_MALFORMED; no empty
+   entry -> OLIC_ERR_BUFFER. Writes: license[body_end, len) on OLIC_OK only. */
+OLIC_NODISCARD olic_status olic_add_signature(uint8_t *license, size_t len,
+                                              const uint8_t key_id[OLIC_KEY_ID_SIZE],
+                                              const uint8_t signature[OLIC_SIGNATURE_SIZE]);
+
+/* A license's identity: BLAKE2b-256 of its signed bytes [0, body_end) (v1:
+   [0, len - 64)). The same v2 license assembled with other signatures has the
+   same digest; ledgers and logs record it. The blob must pass
+   olic_parse_proposal (partly signed is fine). Writes out[0, 32) on OLIC_OK,
+   zeros on failure. OLIC_ERR_ARGUMENT on NULL; OLIC_ERR_CRYPTO if hashing failed. */
+OLIC_NODISCARD olic_status olic_license_digest(const uint8_t *license, size_t len, uint8_t out[32]);
 
 #ifdef __cplusplus
 }

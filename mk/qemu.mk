@@ -21,7 +21,7 @@ RV64_CFLAGS := --specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany
   -Iinclude -ISources/CSodium/bare -ISources/BareMetal
 BAREMETAL_C := $(filter-out %/sodium_min_check.c,$(wildcard Sources/BareMetal/*.c))
 BAREMETAL_OBJECTS := $(patsubst Sources/BareMetal/%.c,$(QEMU_DIR)/obj/%.o,$(BAREMETAL_C)) \
-  $(QEMU_DIR)/obj/start.o $(QEMU_DIR)/obj/blobs.o
+  $(QEMU_DIR)/obj/start.o $(QEMU_DIR)/obj/blobs.o $(QEMU_DIR)/obj/threshold_blobs.o
 
 .PHONY: qemu test-qemu qemu-deps
 
@@ -66,6 +66,19 @@ $(QEMU_DIR)/sodium_min_check.ok: Sources/BareMetal/sodium_min_check.c \
 $(QEMU_DIR)/blobs.c: Sources/BareMetal/scripts/gen-blobs.sh $(BUILD)/olic
 	@mkdir -p $(dir $@)
 	Sources/BareMetal/scripts/gen-blobs.sh $(QEMU_DIR) $(BUILD)/olic
+
+# The threshold scenario's v2 licenses: the core's encoder and olic_add_signature
+# on the host, signed with libsodium from fixed seeds.
+$(QEMU_DIR)/gen_threshold_blobs: Sources/BareMetal/scripts/gen_threshold_blobs.c $(BUILD)/libolic.a include/olic.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+
+$(QEMU_DIR)/threshold_blobs.c: $(QEMU_DIR)/gen_threshold_blobs
+	$(QEMU_DIR)/gen_threshold_blobs $@
+
+$(QEMU_DIR)/obj/threshold_blobs.o: $(QEMU_DIR)/threshold_blobs.c Sources/BareMetal/threshold_blobs.h | qemu-deps
+	@mkdir -p $(dir $@)
+	$(RV64_CC) $(RV64_CFLAGS) -c $< -o $@
 
 $(QEMU_DIR)/obj/%.o: Sources/BareMetal/%.c $(wildcard Sources/BareMetal/*.h) include/olic.h \
     Sources/CSodium/bare/olic_sodium_min.h | qemu-deps

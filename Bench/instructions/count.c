@@ -15,6 +15,11 @@ enum { REPS = 10 };
 static bench_key signer, stranger;
 static bench_device devices[OLIC_MAX_TRUSTED_KEYS + 1]; /* [k]: trusts k keys */
 static bench_license sized[4], valid, wrong_device, unknown_key, installs[REPS];
+static bench_key cosigner;
+static bench_device device_2of2;
+/* v2 licenses with n = 2 for device_2of2 (and for another device), and the
+   bare verification of one of their entries: the body with key 0's signature. */
+static bench_license v2_valid, v2_wrong_device, v2_body;
 static volatile unsigned sink;
 
 static void verify(const bench_license *l) {
@@ -50,6 +55,10 @@ SCENARIO(unknown_key_2, check(2, &unknown_key))
 SCENARIO(unknown_key_4, check(4, &unknown_key))
 SCENARIO(unknown_key_8, check(8, &unknown_key))
 SCENARIO(reject_device, check(1, &wrong_device))
+SCENARIO(verify_v2_body, verify(&v2_body))
+SCENARIO(check_v2_n2, sink += olic_check(&device_2of2.ctx, v2_valid.bytes, v2_valid.len, 0, NULL))
+SCENARIO(reject_v2_device,
+         sink += olic_check(&device_2of2.ctx, v2_wrong_device.bytes, v2_wrong_device.len, 0, NULL))
 SCENARIO(install, sink += olic_install(&devices[1].ctx, installs[i].bytes, installs[i].len, 0))
 SCENARIO(reserve, do { uint64_t g; sink += olic_reserve(&devices[1].ctx, 1, &g); } while (0))
 
@@ -72,6 +81,24 @@ int main(void) {
       bench_license_make(&unknown_key, &stranger, id, 5, 1000, 136))
     return 1;
 
+  bench_key_make(&cosigner, 1);
+  const bench_key *pair[2] = {&signer, &cosigner};
+  size_t body_end = 0;
+  if (bench_device_make_threshold(&device_2of2, 2, 2) ||
+      bench_license_v2_make(&v2_valid, pair, 2, device_2of2.device_id, 5, &body_end) ||
+      bench_license_v2_make(&v2_wrong_device, pair, 2, other, 5, NULL))
+    return 1;
+  uint8_t id0[OLIC_KEY_ID_SIZE];
+  if (olic_key_id(signer.public_key, id0) != OLIC_OK) return 1;
+  size_t entry = body_end + (memcmp(v2_valid.bytes + body_end, id0, sizeof id0) == 0 ? 0 : OLIC_SIGNATURE_ENTRY_SIZE);
+  memcpy(v2_body.bytes, v2_valid.bytes, body_end);
+  memcpy(v2_body.bytes + body_end, v2_valid.bytes + entry + OLIC_KEY_ID_SIZE, OLIC_SIGNATURE_SIZE);
+  v2_body.len = body_end + OLIC_SIGNATURE_SIZE;
+  if (crypto_sign_verify_detached(v2_body.bytes + body_end, v2_body.bytes, body_end, signer.public_key) != 0 ||
+      olic_check(&device_2of2.ctx, v2_valid.bytes, v2_valid.len, 0, NULL) != OLIC_OK ||
+      olic_check(&device_2of2.ctx, v2_wrong_device.bytes, v2_wrong_device.len, 0, NULL) != OLIC_ERR_DEVICE)
+    return 1;
+
   /* Every scenario must take the path it is named after. */
   for (int k = 1; k <= OLIC_MAX_TRUSTED_KEYS; k++)
     if (olic_check(&devices[k].ctx, valid.bytes, valid.len, 0, NULL) != OLIC_OK ||
@@ -88,6 +115,7 @@ int main(void) {
   scenario_check_keys_1(); scenario_check_keys_2(); scenario_check_keys_4(); scenario_check_keys_8();
   scenario_unknown_key_1(); scenario_unknown_key_2(); scenario_unknown_key_4(); scenario_unknown_key_8();
   scenario_reject_device();
+  scenario_verify_v2_body(); scenario_check_v2_n2(); scenario_reject_v2_device();
   scenario_install(); /* gives the allowance reserve spends */
   scenario_reserve();
   olic_state_info st;

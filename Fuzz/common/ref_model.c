@@ -11,12 +11,27 @@ olic_status ref_parse(const uint8_t *b, size_t len, ref_parsed *out) {
   memset(out, 0, sizeof *out);
   /* Step 2 and 3. */
   if (len < OLIC_HEADER_SIZE || memcmp(b, "OLIC", 4) != 0) return OLIC_ERR_MALFORMED;
-  if (b[4] != OLIC_VERSION) return OLIC_ERR_VERSION;
+  if (b[4] != 1 && b[4] != 2) return OLIC_ERR_VERSION;
+  const int v2 = b[4] == 2;
   /* Step 4: every rule is MALFORMED, so their order does not matter. */
   if (b[5] != OLIC_TYPE_LICENSE || ref_le16(b + 6) != len) return OLIC_ERR_MALFORMED;
-  if (len < OLIC_LICENSE_MIN_SIZE || len > OLIC_LICENSE_MAX_SIZE) return OLIC_ERR_MALFORMED;
+  if (len < (v2 ? 144u : 136u) || len > 1024) return OLIC_ERR_MALFORMED;
   olic_license *l = &out->license;
-  memcpy(l->key_id, b + 8, 8);
+  size_t n = 1, end = len - 64;
+  if (v2) {
+    n = b[8];
+    if (n < 1 || n > 8) return OLIC_ERR_MALFORMED;
+    for (int i = 9; i < 16; i++)
+      if (b[i] != 0) return OLIC_ERR_MALFORMED;
+    if (len < 72 + 72 * n) return OLIC_ERR_MALFORMED; /* body_end < 72 */
+    end = len - 72 * n;
+  }
+  l->version = v2 ? 2 : 1;
+  l->signature_count = (uint32_t)n;
+  memcpy(l->key_id, v2 ? b + end : b + 8, 8);
+  for (size_t i = 0; i < n; i++) memcpy(l->key_ids[i], v2 ? b + end + 72 * i : b + 8, 8);
+  for (size_t i = 1; i < n; i++)
+    if (memcmp(l->key_ids[i - 1], l->key_ids[i], 8) >= 0) goto malformed;
   memcpy(l->device_id, b + 16, 32);
   l->license_id = ref_le64(b + 48);
   l->allowance = ref_le64(b + 56);
@@ -25,7 +40,7 @@ olic_status ref_parse(const uint8_t *b, size_t len, ref_parsed *out) {
   l->total_length = (uint32_t)len;
   if (l->flags != 0 || l->license_id == 0 || l->allowance == 0) goto malformed;
 
-  size_t end = len - OLIC_SIGNATURE_SIZE, at = OLIC_LICENSE_FIXED_SIZE;
+  size_t at = 72;
   long previous = -1;
   int unknown_critical = 0;
   while (at < end) {
@@ -56,7 +71,7 @@ olic_status ref_parse(const uint8_t *b, size_t len, ref_parsed *out) {
     at = value + length;
   }
   l->extension_count = (uint32_t)out->count;
-  memcpy(l->signature, b + end, OLIC_SIGNATURE_SIZE);
+  memcpy(l->signature, b + end + (v2 ? 8 : 0), 64);
   if (unknown_critical) {
     memset(out, 0, sizeof *out);
     return OLIC_ERR_UNSUPPORTED_EXTENSION;
@@ -75,14 +90,19 @@ static olic_status check(const ref_device *d, const uint8_t *b, size_t len, uint
   if (s != OLIC_OK) return s;
   const olic_license *l = &p.license;
 
-  /* Step 6: the first trusted key whose key_id matches. */
-  const uint8_t *key = NULL;
-  for (size_t i = 0; i < d->key_count && key == NULL; i++) {
-    uint8_t hash[32];
-    crypto_generichash(hash, sizeof hash, d->trusted_keys + 32 * i, 32, NULL, 0);
-    if (memcmp(hash, l->key_id, OLIC_KEY_ID_SIZE) == 0) key = d->trusted_keys + 32 * i;
+  /* Step 6: every entry names a trusted key. */
+  const uint8_t *key[8] = {0};
+  for (size_t e = 0; e < l->signature_count; e++) {
+    for (size_t i = 0; i < d->key_count && key[e] == NULL; i++) {
+      uint8_t hash[32];
+      crypto_generichash(hash, sizeof hash, d->trusted_keys + 32 * i, 32, NULL, 0);
+      if (memcmp(hash, l->key_ids[e], OLIC_KEY_ID_SIZE) == 0) key[e] = d->trusted_keys + 32 * i;
+    }
+    if (key[e] == NULL) return OLIC_ERR_UNKNOWN_KEY;
   }
-  if (key == NULL) return OLIC_ERR_UNKNOWN_KEY;
+  /* Step 7: the threshold (0 read as 1). */
+  uint32_t k = d->threshold ? d->threshold : 1;
+  if (l->signature_count < k) return OLIC_ERR_THRESHOLD;
   if (memcmp(l->device_id, d->device_id, OLIC_DEVICE_ID_SIZE) != 0) return OLIC_ERR_DEVICE;
   if (l->license_id <= d->state.last_license_id) return OLIC_ERR_REPLAY;
   if (l->has_bind_request && l->bind_request != d->state.request_sequence) return OLIC_ERR_BINDING;
@@ -93,9 +113,15 @@ static olic_status check(const ref_device *d, const uint8_t *b, size_t len, uint
     if (t < l->not_before) return OLIC_ERR_NOT_YET_VALID;
     if (t > l->not_after) return OLIC_ERR_EXPIRED;
   }
-  size_t signed_len = len - OLIC_SIGNATURE_SIZE;
-  if (signature < 0) signature = crypto_sign_verify_detached(b + signed_len, b, signed_len, key) == 0;
-  return signature ? OLIC_OK : OLIC_ERR_SIGNATURE;
+  /* Step 14: every entry over [0, body_end). */
+  const int v2 = l->version == 2;
+  size_t n = l->signature_count, signed_len = len - (v2 ? 72 * n : 64);
+  if (signature >= 0) return signature ? OLIC_OK : OLIC_ERR_SIGNATURE;
+  for (size_t e = 0; e < n; e++) {
+    const uint8_t *sig = b + signed_len + (v2 ? 72 * e + 8 : 0);
+    if (crypto_sign_verify_detached(sig, b, signed_len, key[e]) != 0) return OLIC_ERR_SIGNATURE;
+  }
+  return OLIC_OK;
 }
 
 olic_status ref_check(const ref_device *d, const uint8_t *b, size_t len, uint64_t now) {

@@ -33,12 +33,13 @@ typedef struct ref_device {
   uint8_t device_id[OLIC_DEVICE_ID_SIZE];
   olic_state_info state;                     /* last_license_id, request_sequence,
                                                 time_high_water, firmware_version */
+  uint32_t threshold;                        /* k; 0 means 1 */
 } ref_device;
 
-/* Check steps 2-13: the status olic_check must return. */
+/* Check steps 2-14, wire versions 1 and 2: the status olic_check must return. */
 olic_status ref_check(const ref_device *device, const uint8_t *blob, size_t len, uint64_t now);
 
-/* The same, for a blob the caller has just signed itself: step 13's outcome is
+/* The same, for a blob the caller has just signed itself: step 14's outcome (every entry) is
    known (`signature_valid`), and the model skips its own verification, which is
    most of a state program's CPU time. */
 olic_status ref_check_signed(const ref_device *device, const uint8_t *blob, size_t len, uint64_t now,

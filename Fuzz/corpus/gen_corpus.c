@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,74 @@ static void licenses(void) {
   blob[6] = 0x01; /* 1025 */
   blob[72 + 2] += 1;
   put("fuzz_parse", "long-1025", blob, OLIC_LICENSE_MAX_SIZE + 1);
+}
+
+/* v2 seeds, n = 1 to 8: entries for the regulator and the stranger key (the two
+   fuzz_check trusts with bit 4) signed over [0, body_end), the others
+   synthetic key_ids with junk signatures; all in ascending key_id order. */
+static int cmp_id(const void *a, const void *b) { return memcmp(a, b, 8); }
+
+static void v2_seed(uint32_t n, int with_stranger, const olic_extension *extra, size_t extra_n) {
+  const test_keys *k = test_keys_get();
+  uint8_t stranger_id[8];
+  if (olic_key_id(k->stranger_pk, stranger_id) != OLIC_OK) exit(1);
+  uint8_t ids[8][8];
+  uint32_t m = 0;
+  memcpy(ids[m++], k->regulator_key_id, 8);
+  if (with_stranger && m < n) memcpy(ids[m++], stranger_id, 8);
+  for (uint8_t i = 0; m < n; i++, m++) {
+    memset(ids[m], 0x10 * (i + 1), 8);
+    ids[m][7] = i;
+  }
+  qsort(ids, n, 8, cmp_id);
+  olic_license f = test_fields(10, 1000);
+  f.version = OLIC_VERSION_THRESHOLD;
+  f.signature_count = n;
+  uint8_t blob[29 + OLIC_LICENSE_MAX_SIZE];
+  uint8_t *lic = blob + 29;
+  size_t len = 0;
+  if (olic_encode_license(&f, extra, extra_n, lic, OLIC_LICENSE_MAX_SIZE, &len) != OLIC_OK) exit(1);
+  size_t body_end = len - 72u * n;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *entry = lic + body_end + 72 * i;
+    memcpy(entry, ids[i], 8);
+    const uint8_t *sk = memcmp(ids[i], k->regulator_key_id, 8) == 0 ? k->regulator_sk
+                        : memcmp(ids[i], stranger_id, 8) == 0      ? k->stranger_sk
+                                                                   : NULL;
+    if (sk) {
+      crypto_sign_detached(entry + 8, NULL, lic, body_end, sk);
+    } else {
+      for (int j = 0; j < 64; j++) entry[8 + j] = (uint8_t)(j * 7 + i);
+    }
+  }
+  char name[64];
+  snprintf(name, sizeof name, "v2-n%u%s%s", n, with_stranger ? "-stranger" : "", extra_n ? "-ext" : "");
+  put("fuzz_parse", name, lic, len);
+  memset(blob, 0, 29);
+  le64(blob, START_TIME);
+  blob[24] = 7;
+  put("fuzz_check", name, blob, 29 + len);
+  char variant[96];
+  blob[28] = 16; /* the 2-of-2 device */
+  snprintf(variant, sizeof variant, "%s-k2", name);
+  put("fuzz_check", variant, blob, 29 + len);
+  blob[28] = 16 | 4; /* and re-signed, so mutations reach step 14 */
+  snprintf(variant, sizeof variant, "%s-k2-resigned", name);
+  put("fuzz_check", variant, blob, 29 + len);
+  blob[28] = 4;
+  snprintf(variant, sizeof variant, "%s-resigned", name);
+  put("fuzz_check", variant, blob, 29 + len);
+}
+
+static void v2_licenses(void) {
+  static uint8_t filler[64];
+  olic_extension optional = {.type = 0x0007, .length = 12, .value = filler};
+  for (uint32_t n = 1; n <= 8; n++) {
+    v2_seed(n, 0, NULL, 0);
+    v2_seed(n, 1, NULL, 0);
+  }
+  v2_seed(2, 1, &optional, 1);
+  v2_seed(3, 1, &optional, 1);
 }
 
 /* Real requests from a provisioned RAM device, at a few states. */
@@ -234,6 +303,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   licenses();
+  v2_licenses();
   requests();
   programs();
   return 0;

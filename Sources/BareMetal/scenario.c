@@ -13,7 +13,8 @@
  *      make_request, each followed by a reboot that must recover;
  *   5. the same on larger NVMs, where the state is a ring of slots: at the
  *      wrap from the last slot to the first, on 1000 bytes and 4 KiB (ring.c),
- *      and olic_init's cost at 256 B, 4 KiB and 64 KiB.
+ *      and olic_init's cost at 256 B, 4 KiB and 64 KiB;
+ *   6. a 2-of-3 device and threshold licenses (threshold.c).
  *
  * QEMU's exit status is 0 only if every expectation held.
  */
@@ -28,6 +29,7 @@
 #include "platform.h"
 #include "power_cut.h"
 #include "ring.h"
+#include "threshold.h"
 
 #define FIRMWARE_VERSION 1u
 #define RESERVE_CHUNK 300u /* compute units paid for before each burst of work */
@@ -227,6 +229,7 @@ int main(void) {
   power_cuts(&config);
   ring_power_cuts(&config);
   ring_boot_costs(&config);
+  threshold_scenario(blob_now);
   metric_summary();
 
   uint32_t failures = expect_failures();

@@ -276,7 +276,8 @@ static void boot(void) {
 
   olic_config config = {.trusted_keys = dev.trusted_keys,
                         .trusted_key_count = dev.opt.trusted_key_count,
-                        .firmware_version = dev.opt.firmware_version};
+                        .firmware_version = dev.opt.firmware_version,
+                        .signature_threshold = dev.opt.threshold};
   memcpy(config.device_id, dev.device_id, sizeof config.device_id);
   olic_status s = olic_init(&dev.ctx, &config, &dev.storage);
   if (s == OLIC_OK) refresh_state();
@@ -285,6 +286,7 @@ static void boot(void) {
   ev_hex("device_id", dev.device_id, sizeof dev.device_id);
   ev_u64("firmware_version", dev.opt.firmware_version);
   ev_u64("trusted_keys", dev.opt.trusted_key_count);
+  ev_u64("threshold", dev.opt.threshold);
   ev_u64("now", trusted_now());
   if (s == OLIC_OK) {
     ev_u64("last_license_id", dev.state.last_license_id);

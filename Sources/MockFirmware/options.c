@@ -21,6 +21,8 @@ void options_print_usage(FILE *f) {
       "  --device-key FILE          device private key, PEM PKCS#8 Ed25519 or 128 hex\n"
       "                             (libsodium seed || public key); device_id = BLAKE2b-256(pk)\n"
       "  --firmware-version N       this firmware's security version (default 1)\n"
+      "  --threshold K              licenses need K distinct trusted signers (default 1;\n"
+      "                             1..number of --trusted-key)\n"
       "  --mailbox DIR              *.olic licenses in; DIR/request.olic out\n"
       "  --work UNITS               compute units to run (default 0)\n"
       "  --chunk UNITS              units reserved per NVM write (default 1000)\n"
@@ -75,9 +77,10 @@ options_result options_parse(int argc, char **argv, options *o) {
   o->nvm_size = NVM_FILE_DEFAULT_SIZE;
   bool have_nvm_size = false;
   bool have_permille = false, have_on_exhausted = false, have_fw = false, have_work = false,
-       have_chunk = false, have_wait = false, have_cut = false;
+       have_chunk = false, have_wait = false, have_cut = false, have_threshold = false;
   const number_flag numbers[] = {
       {"--firmware-version", 0, UINT32_MAX, offsetof(options, firmware_version), 32, &have_fw},
+      {"--threshold", 1, OLIC_MAX_TRUSTED_KEYS, offsetof(options, threshold), 32, &have_threshold},
       {"--nvm-size", OLIC_STORAGE_MIN_SIZE, NVM_FILE_MAX_SIZE, offsetof(options, nvm_size), 32, &have_nvm_size},
       {"--work", 0, UINT64_MAX, offsetof(options, work), 64, &have_work},
       {"--chunk", 1, UINT64_MAX, offsetof(options, chunk), 64, &have_chunk},
@@ -161,6 +164,9 @@ options_result options_parse(int argc, char **argv, options *o) {
 
   if (o->nvm_path == NULL) return usage_error("required", "--nvm", NULL);
   if (o->trusted_key_count == 0) return usage_error("required (1 to 8 times)", "--trusted-key", NULL);
+  if (!have_threshold) o->threshold = 1;
+  if (o->threshold > o->trusted_key_count)
+    return usage_error("more than the number of --trusted-key", "--threshold", NULL);
   if (o->device_key_path == NULL) return usage_error("required", "--device-key", NULL);
   if (o->mailbox == NULL) return usage_error("required", "--mailbox", NULL);
   if (o->throttle && !have_permille)

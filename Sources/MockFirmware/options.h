@@ -19,6 +19,7 @@ typedef struct options {
   size_t trusted_key_count;
   const char *device_key_path;
   uint32_t firmware_version;
+  uint32_t threshold;          /* k: distinct trusted signers a license needs */
   const char *mailbox;
   uint64_t work;
   uint64_t chunk;

@@ -48,6 +48,11 @@ public func olic_init(
   let keyCount = config.pointee.trusted_key_count
   guard keyCount >= 1, keyCount <= Int(OLIC_MAX_TRUSTED_KEYS) else { return OLIC_ERR_ARGUMENT }
   guard let usable = usableStorage(storage) else { return OLIC_ERR_ARGUMENT }
+  // A threshold counts distinct public keys: so no key may be in the table
+  // twice, nor two keys share a key_id (checked once the ids are computed).
+  let threshold = max(config.pointee.signature_threshold, 1)
+  guard threshold <= UInt32(keyCount) else { return OLIC_ERR_ARGUMENT }
+  guard !hasRepeat(keys, count: keyCount, size: Wire.publicKeySize) else { return OLIC_ERR_ARGUMENT }
   guard Crypto.initialise() else { return OLIC_ERR_CRYPTO }
 
   // Keys are copied once, here, and their ids computed once, so a check never
@@ -67,7 +72,15 @@ public func olic_init(
     ctx.pointee = olic_context()
     return OLIC_ERR_CRYPTO
   }
+  let idsRepeat = withUnsafeBytes(of: &ctx.pointee.key_ids_) { ids -> Bool in
+    hasRepeat(ids.baseAddress.unsafelyUnwrapped, count: keyCount, size: Wire.keyIdSize)
+  }
+  guard !idsRepeat else {
+    ctx.pointee = olic_context()
+    return OLIC_ERR_ARGUMENT
+  }
   ctx.pointee.trusted_key_count_ = UInt32(keyCount)
+  ctx.pointee.signature_threshold_ = threshold
   ctx.pointee.device_id_ = config.pointee.device_id
   ctx.pointee.storage_ = usable
 
@@ -116,7 +129,7 @@ public func olic_license_extension(
   let copy = LicenseCopy(license, length: length)
   do throws(olic_status) {
     let walk = try parseLicenseLayout(
-      copy.bytes.span.bytes.extracting(first: copy.count), length: length, select: index)
+      copy.bytes.span.bytes.extracting(first: copy.count), length: length, select: index, proposal: true)
     guard !walk.unknownCritical else { return OLIC_ERR_UNSUPPORTED_EXTENSION }
     guard index < Int(walk.license.extension_count) else { return OLIC_ERR_ARGUMENT }
     out.pointee = walk.selected
@@ -139,8 +152,9 @@ public func olic_encode_license(
     let total = try withUnsafeMutableBytes(of: &encoded.bytes) { (b) throws(olic_status) -> Int in
       try encodeLicense(fields.pointee, extra: extra, extraCount: extra_count, into: b)
     }
-    // The device's own layout walk is the judge of what the encoder wrote.
-    _ = try parseLicenseLayout(encoded.bytes.span.bytes.extracting(first: total), length: total)
+    // The device's own layout walk is the judge of what the encoder wrote
+    // (for v2, with the empty entries the tools will fill).
+    _ = try parseLicenseLayout(encoded.bytes.span.bytes.extracting(first: total), length: total, proposal: true)
     guard givenLength(capacity) >= total else { return OLIC_ERR_BUFFER }
     withUnsafeBytes(of: &encoded.bytes) { b in
       guard let base = b.baseAddress else { return }
@@ -151,4 +165,19 @@ public func olic_encode_license(
   } catch {
     return error
   }
+}
+
+/// Two of the `count` entries of `size` bytes at `table` are equal.
+@inline(never)
+private func hasRepeat(_ table: UnsafeRawPointer, count: Int, size: Int) -> Bool {
+  var i = 0
+  while i < count {
+    var j = i &+ 1
+    while j < count {
+      if sameBytes(table + i &* size, table + j &* size, count: size) { return true }
+      j &+= 1
+    }
+    i &+= 1
+  }
+  return false
 }

@@ -27,13 +27,20 @@ struct Proof {
   var verdict: UInt32 = Verdict.refused
   /// Steps that ran, each counted after its decision passed.
   var steps: UInt32 = 0
-  /// libsodium's verification result: 0 only after a passing verification.
+  /// libsodium's verification results, OR-ed: 0 only after every entry passed.
   var signature: Int32 = -1
+  /// Entries whose verification passed: n on a passing license.
+  var verified: UInt32 = 0
+  // Kept to four words, so that an export sets it up with a few stores and
+  // no call: a call (memset) in the wrapper would make it keep the caller's
+  // arguments in saved registers across it, and a skipped move of one of
+  // them is a stale argument that both a check and its twin then read. The
+  // per-entry results of a license live in checkLicense's frame.
 }
 
-/// Steps counted by a passing check: parse, key, device, replay, binding,
-/// firmware, time, signature, and the twins.
-let checkSteps: UInt32 = 9
+/// Steps counted by a passing check: parse, keys, threshold, device, replay,
+/// binding, firmware, time, signatures, and the twins.
+let checkSteps: UInt32 = 10
 /// A passing install: the check, the commit's twins, the commit itself.
 let installSteps: UInt32 = checkSteps + 2
 /// A passing reserve: ready, want, remaining, the commit's twins, the commit.

@@ -30,10 +30,10 @@
       guard blob.count <= LicenseLayout.maxSize else { return nil }
       let span = blob.span.bytes
       do throws(olic_status) {
-        let walk = try parseLicenseLayout(span, length: blob.count)
+        let walk = try parseLicenseLayout(span, length: blob.count, proposal: true)
         var extensions: [olic_extension] = []
         for index in 0..<Int(walk.license.extension_count) {
-          extensions.append(try parseLicenseLayout(span, length: blob.count, select: index).selected)
+          extensions.append(try parseLicenseLayout(span, length: blob.count, select: index, proposal: true).selected)
         }
         return (walk.license, extensions)
       } catch {

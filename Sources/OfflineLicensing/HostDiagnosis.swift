@@ -48,8 +48,15 @@
         d.reason = "\(size) bytes, shorter than the \(Wire.headerSize)-byte header"
       } else if (try? span.le32(at: Wire.magicOffset)) != Wire.magic {
         d.reason = "no OLIC magic in the first 4 bytes"
-      } else if let version = try? span.u8(at: Wire.versionOffset), version != UInt8(OLIC_VERSION) {
-        d.reason = "wire version \(version); this build reads version \(OLIC_VERSION)"
+      } else if let version = try? span.u8(at: Wire.versionOffset), version != UInt8(OLIC_VERSION),
+        version != UInt8(OLIC_VERSION_THRESHOLD)
+      {
+        d.reason = "wire version \(version); this build reads versions \(OLIC_VERSION) and \(OLIC_VERSION_THRESHOLD)"
+      } else if (try? span.u8(at: Wire.versionOffset)) == UInt8(OLIC_VERSION_THRESHOLD) {
+        // The v1 offsets above mean other things in a v2 header: key_id is not at 8.
+        d.keyId = nil
+        d.reason = "a threshold license (wire version 2) whose layout is refused: it needs 1 to 8 signature "
+          + "entries after whole extensions, zero reserved bytes, and filled entries in strictly ascending key_id order"
       } else if let type = try? span.u8(at: Wire.typeOffset), Int32(type) != Int32(OLIC_TYPE_LICENSE) {
         d.reason = "type \(type) in the header, not a license (\(OLIC_TYPE_LICENSE))"
       } else if let declared = d.totalLength, Int(declared) > size {

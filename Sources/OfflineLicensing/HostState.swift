@@ -27,9 +27,10 @@
     private let context: UnsafeMutablePointer<olic_context>
 
     /// Provisions RAM storage, writes `state`, and runs olic_init with `trustedKeys`
-    /// (each 32 bytes, 1 to 8 of them). Fails with the first status that is not OK.
+    /// (each 32 bytes, 1 to 8 of them) and `signatureThreshold` (k; 0 reads as 1).
+    /// Fails with the first status that is not OK.
     public init(
-      trustedKeys: [[UInt8]], deviceId: [UInt8], firmwareVersion: UInt32, state: State
+      trustedKeys: [[UInt8]], deviceId: [UInt8], firmwareVersion: UInt32, state: State, signatureThreshold: UInt32 = 0
     ) throws(olic_status) {
       nvm = UnsafeMutableRawPointer.allocate(byteCount: Self.nvmSize, alignment: 16)
       nvm.initializeMemory(as: UInt8.self, repeating: 0, count: Self.nvmSize)
@@ -55,6 +56,7 @@
       var config = olic_config()
       config.trusted_key_count = trustedKeys.count
       config.firmware_version = firmwareVersion
+      config.signature_threshold = signatureThreshold
       withUnsafeMutableBytes(of: &config.device_id) { $0.copyBytes(from: deviceId) }
       let table = trustedKeys.flatMap { $0 }
       let initialised = table.withUnsafeBufferPointer { keys -> olic_status in

@@ -41,8 +41,14 @@ func encodeLicense(
 ) throws(olic_status) -> Int {
   guard extraCount >= 0, extraCount <= LicenseLayout.maxExtensions else { throw OLIC_ERR_MALFORMED }
   let candidates = extraCount + 2
+  // 0 is a zero-initialised v1 caller's struct.
+  guard fields.version <= UInt32(LicenseLayout.v2) else { throw OLIC_ERR_ARGUMENT }
+  let v2 = fields.version == UInt32(LicenseLayout.v2)
+  let signers = Int(fields.signature_count)
+  guard !v2 || (signers >= 1 && signers <= LicenseLayout.maxSigners) else { throw OLIC_ERR_MALFORMED }
+  let tail = v2 ? signers * LicenseLayout.entrySize : Wire.signatureSize
 
-  var total = LicenseLayout.extensionsOffset + Wire.signatureSize
+  var total = LicenseLayout.extensionsOffset + tail
   for i in 0..<candidates {
     guard let e = pending(i, fields, extra) else { continue }
     guard e.length == 0 || e.value != nil || i < 2 else { throw OLIC_ERR_ARGUMENT }
@@ -52,10 +58,17 @@ func encodeLicense(
   guard b.count >= total else { throw OLIC_ERR_BUFFER }
 
   try b.put32(Wire.magic, at: Wire.magicOffset)
-  try b.put8(UInt8(OLIC_VERSION), at: Wire.versionOffset)
+  try b.put8(v2 ? LicenseLayout.v2 : LicenseLayout.v1, at: Wire.versionOffset)
   try b.put8(UInt8(OLIC_TYPE_LICENSE), at: Wire.typeOffset)
   try b.put16(UInt16(truncatingIfNeeded: total), at: Wire.totalLengthOffset)
-  try withUnsafeBytes(of: fields.key_id) { (k) throws(olic_status) in try b.putBytes(k, at: LicenseLayout.keyIdOffset) }
+  if v2 {
+    try b.put8(UInt8(truncatingIfNeeded: signers), at: LicenseLayout.signatureCountOffset)
+    for i in 0..<LicenseLayout.reservedSize { try b.put8(0, at: LicenseLayout.reservedOffset + i) }
+  } else {
+    try withUnsafeBytes(of: fields.key_id) { (k) throws(olic_status) in
+      try b.putBytes(k, at: LicenseLayout.keyIdOffset)
+    }
+  }
   try withUnsafeBytes(of: fields.device_id) { (d) throws(olic_status) in
     try b.putBytes(d, at: LicenseLayout.deviceIdOffset)
   }
@@ -92,9 +105,10 @@ func encodeLicense(
     offset = valueOffset + e.length
     previous = Int(e.type)
   }
-  // Every candidate was emitted once, so offset is where the signature starts.
-  guard offset == total - Wire.signatureSize else { throw OLIC_ERR_MALFORMED }
-  // Zero the signature so that the output never carries stale caller bytes.
-  for i in 0..<Wire.signatureSize { try b.put8(0, at: offset + i) }
+  // Every candidate was emitted once, so offset is where the signatures start.
+  guard offset == total - tail else { throw OLIC_ERR_MALFORMED }
+  // Zero the signature (v2: every entry) so that the output never carries
+  // stale caller bytes, and the tools find empty entries to fill.
+  for i in 0..<tail { try b.put8(0, at: offset + i) }
   return total
 }

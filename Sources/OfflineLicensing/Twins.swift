@@ -15,7 +15,7 @@ import COlic
 @inline(never)
 func confirmLicense(
   _ context: UnsafePointer<olic_context>, _ license: UnsafePointer<olic_license>, _ s: RawSpan, length: Int,
-  keyIndex: Int, now: UInt64, proof: UnsafeMutablePointer<Proof>
+  entries: UnsafePointer<EntryRecord>, now: UInt64, proof: UnsafeMutablePointer<Proof>
 ) throws(olic_status) {
   let p = launder(proof)
   guard twin(launder(p.pointee.steps) == checkSteps - 1) else { throw faultDetected(nil) }
@@ -32,7 +32,25 @@ func confirmLicense(
   guard twin(stillReady(ctx)) else { throw faultDetected(nil) }
   guard twin(launder(p.pointee.signature) == 0) else { throw faultDetected(nil) }
   let lic = launder(license)
-  guard twin(keyIdMatches(ctx, lic, index: launder(keyIndex))) else { throw faultDetected(nil) }
+  // Every entry verified, under the key its key_id names, and n meets k.
+  let signers = launder(lic.pointee.signature_count)
+  guard twin(signers >= 1 && signers <= UInt32(OLIC_MAX_SIGNERS)) else { throw faultDetected(nil) }
+  guard twin(launder(p.pointee.verified) == signers) else { throw faultDetected(nil) }
+  let threshold = launder(ctx.pointee.signature_threshold_)
+  guard twin(threshold >= 1 && signers >= threshold) else { throw faultDetected(nil) }
+  // Where each entry's signature lies, from the fields alone.
+  let v2 = launder(lic.pointee.version) == UInt32(LicenseLayout.v2)
+  let entrySize = v2 ? LicenseLayout.entrySize : Wire.signatureSize
+  let first = Int(launder(lic.pointee.total_length)) &- Int(signers) &* entrySize &+ (v2 ? Wire.keyIdSize : 0)
+  for i in 0..<Int(signers) {
+    let e = launder(entries)
+    let index = launder(e.pointee.index[i])
+    guard twin(keyIdMatches(ctx, lic, entry: i, index: index)) else { throw faultDetected(nil) }
+    guard twin(launder(e.pointee.result[i]) == 0) else { throw faultDetected(nil) }
+    guard twin(launder(e.pointee.tag[i]) == (first &+ i &* entrySize) &* 8 &+ index) else {
+      throw faultDetected(nil)
+    }
+  }
   guard twin(ctx.pointee.isDevice(lic.pointee)) else { throw faultDetected(nil) }
   let state = launder(ctx).pointee.state_
   guard twin(launder(lic.pointee.license_id) > launder(state.last_license_id)) else {
@@ -52,18 +70,13 @@ func confirmLicense(
   launder(p).pointee.verdict = Verdict.passed
 }
 
-/// The trusted key at `index` has the license's key_id.
+/// The trusted key at `index` has the key_id of the license's entry `entry`.
 private func keyIdMatches(
-  _ ctx: UnsafePointer<olic_context>, _ license: UnsafePointer<olic_license>, index: Int
+  _ ctx: UnsafePointer<olic_context>, _ license: UnsafePointer<olic_license>, entry: Int, index: Int
 ) -> Bool {
   let count = min(Int(ctx.pointee.trusted_key_count_), Int(OLIC_MAX_TRUSTED_KEYS))
-  guard index >= 0, index < count else { return false }
-  return withUnsafeBytes(of: license.pointee.key_id) { wanted -> Bool in
-    withUnsafeBytes(of: ctx.pointee.key_ids_) { ids -> Bool in
-      guard let want = wanted.baseAddress, let table = ids.baseAddress else { return false }
-      return sameBytes(table + index &* Wire.keyIdSize, want, count: Wire.keyIdSize)
-    }
-  }
+  guard index >= 0, index < count, entry >= 0, entry < Int(OLIC_MAX_SIGNERS) else { return false }
+  return tableKeyId(ctx.pointee, index) == entryKeyId(license.pointee, entry)
 }
 
 /// olic_install's commit, re-derived right before its write: the verdict and

@@ -31,6 +31,16 @@ enum LicenseLayout {
   static let minSize = Int(OLIC_LICENSE_MIN_SIZE)
   static let maxSize = Int(OLIC_LICENSE_MAX_SIZE)
 
+  // Version 2: the key_id field of v1 becomes signature_count and 7 reserved
+  // bytes; the signature becomes n entries of key_id || signature at body_end.
+  static let signatureCountOffset = 8
+  static let reservedOffset = 9
+  static let reservedSize = 7
+  static let v2MinSize = Int(OLIC_LICENSE_V2_MIN_SIZE)
+  static let entrySize = Int(OLIC_SIGNATURE_ENTRY_SIZE)
+  static let entrySignatureOffset = Int(OLIC_KEY_ID_SIZE)
+  static let maxSigners = Int(OLIC_MAX_SIGNERS)
+
   static let extensionHeaderSize = Int(OLIC_EXTENSION_HEADER_SIZE)
   static let criticalBit = UInt16(OLIC_EXTENSION_CRITICAL)
   static let validityType = UInt16(OLIC_EXTENSION_VALIDITY)
@@ -39,6 +49,8 @@ enum LicenseLayout {
   static let bindRequestSize = Int(OLIC_EXTENSION_BIND_REQUEST_SIZE)
   /// The most TLVs that fit: every one takes at least its 4-byte header.
   static let maxExtensions = (maxSize - minSize) / extensionHeaderSize
+  static let v1 = UInt8(OLIC_VERSION)
+  static let v2 = UInt8(OLIC_VERSION_THRESHOLD)
 }
 
 enum RequestLayout {

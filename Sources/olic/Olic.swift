@@ -4,7 +4,7 @@ import ArgumentParser
 struct Olic: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "olic",
-    abstract: "Issue, inspect and check olic v1 offline compute licenses.",
+    abstract: "Issue, cosign, inspect and check olic offline compute licenses.",
     discussion: """
       A chip runs at full speed only while it holds allowance from an unused license that a \
       regulator signed for it. olic is the regulator's and the vendor's tool: it makes \
@@ -16,6 +16,12 @@ struct Olic: ParsableCommand {
       license: a little-endian blob of 136 to 1024 bytes (header, key_id, device_id, \
       license_id, allowance, min_firmware_version, flags, extensions), ending in the \
       Ed25519 signature over every byte before it.
+
+      threshold license (wire v2): the same fields, then n signature entries (key_id, \
+      Ed25519 signature), each over the same bytes [0, body_end); a device with threshold \
+      k needs k distinct trusted signers. `olic issue --signers N` proposes one, `olic \
+      cosign` adds a party's signature; its identity is its digest, BLAKE2b-256 of \
+      [0, body_end).
 
       request: a fixed 184-byte blob that a device signs with its own key, reporting its \
       state and asking for the license that answers its request_sequence.
@@ -40,10 +46,10 @@ struct Olic: ParsableCommand {
       Exit status: 0 success; 1 bad input, a failed operation, or a check that did not \
       pass (one line on stderr says which file or argument and why); 2 usage error: an \
       unknown option or subcommand (one line, with the closest real name), or a missing or \
-      conflicting one (with the usage).
+      conflicting one (with the usage); 3 to 6: cosign's refusals (olic help cosign).
       """,
     subcommands: [
-      Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
+      Keygen.self, Pubkey.self, SecretKey.self, Issue.self, Cosign.self, Inspect.self, Verify.self, VerifyRequest.self, Batch.self,
       LedgerCommand.self,
     ])
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Glibc
 
 /// Runs the command tree with olic's exit codes: 0 success, 1 bad input or a
-/// failed check (one stderr line), 2 usage errors. argument-parser exits 64
+/// failed check (one stderr line), 2 usage errors, 3 to 6 cosign's refusals. argument-parser exits 64
 /// (EX_USAGE) for usage errors on Linux, so they are mapped here.
 @main
 enum OlicMain {
@@ -12,7 +12,7 @@ enum OlicMain {
       try command.run()
     } catch let failure as Failure {
       Console.error(failure.message)
-      exit(1)
+      exit(failure.exitCode)
     } catch let problem as UsageProblem {
       Console.error(problem.message)
       exit(2)

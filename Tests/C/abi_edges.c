@@ -17,12 +17,15 @@ static int failures;
     }                                                                        \
   } while (0)
 
-/* 8 bytes, right magic, version 2: the header is there, so the version decides. */
+/* 8 bytes, right magic, version 3: the header is there, so the version decides
+   (2 is the threshold format: an 8-byte one is MALFORMED). Requests stay v1. */
 static void eight_byte_header(void) {
-  const uint8_t v2[8] = {'O', 'L', 'I', 'C', 2, 1, 8, 0};
+  const uint8_t v2[8] = {'O', 'L', 'I', 'C', 3, 1, 8, 0};
   olic_license out;
   memset(&out, 0xA5, sizeof out);
   CHECK(olic_parse(v2, 8, &out) == OLIC_ERR_VERSION);
+  const uint8_t threshold8[8] = {'O', 'L', 'I', 'C', 2, 1, 8, 0};
+  CHECK(olic_parse(threshold8, 8, NULL) == OLIC_ERR_MALFORMED);
   CHECK(out.license_id == 0 && out.total_length == 0);
   CHECK(olic_parse(v2, 7, NULL) == OLIC_ERR_MALFORMED);
   const uint8_t r2[8] = {'O', 'L', 'I', 'C', 2, 2, 8, 0};
@@ -58,7 +61,7 @@ static void request_of_185_bytes(void) {
   memset(seed, 0x61, sizeof seed);
   crypto_sign_seed_keypair(pk, sk, seed);
   olic_storage storage = {NULL, sizeof ram, ram_read, ram_write};
-  olic_config config = {trusted, 1, {0}, 3};
+  olic_config config = {trusted, 1, {0}, 3, 1};
   olic_context ctx;
   CHECK(olic_provision(&storage) == OLIC_OK);
   CHECK(olic_init(&ctx, &config, &storage) == OLIC_OK);

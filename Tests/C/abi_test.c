@@ -24,7 +24,8 @@ static void status_names(void) {
   OLIC_STATUS_LIST(CHECK_NAME)
   CHECK(OLIC_ERR_FAULT == 20);
   CHECK(strcmp(olic_status_name(OLIC_ERR_FAULT), "OLIC_ERR_FAULT") == 0);
-  CHECK(strcmp(olic_status_name((olic_status)21), "OLIC_STATUS_UNKNOWN") == 0);
+  CHECK(strcmp(olic_status_name((olic_status)21), "OLIC_ERR_THRESHOLD") == 0);
+  CHECK(strcmp(olic_status_name((olic_status)22), "OLIC_STATUS_UNKNOWN") == 0);
   CHECK(strcmp(olic_status_name((olic_status)-1), "OLIC_STATUS_UNKNOWN") == 0);
 }
 
@@ -35,7 +36,7 @@ static void request_round_trip(void) {
   memset(seed, 0x33, sizeof seed);
   crypto_sign_seed_keypair(pk, sk, seed);
   olic_storage storage = {NULL, sizeof ram, ram_read, ram_write};
-  olic_config config = {trusted, 1, {0}, 42};
+  olic_config config = {trusted, 1, {0}, 42, 1};
   crypto_generichash(config.device_id, 32, pk, 32, NULL, 0); /* the reference derivation */
   olic_context ctx;
   CHECK(olic_init(&ctx, &config, &storage) == OLIC_ERR_STATE);

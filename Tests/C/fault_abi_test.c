@@ -36,7 +36,7 @@ int main(void) {
   uint8_t pk[32], sk[64];
   crypto_sign_keypair(pk, sk);
   olic_storage storage = {NULL, sizeof ram, ram_read, ram_write};
-  olic_config config = {pk, 1, {0}, 1};
+  olic_config config = {pk, 1, {0}, 1, 1};
   crypto_generichash(config.device_id, 32, sk + 32, 32, NULL, 0);
   CHECK(olic_provision(&storage) == OLIC_OK);
   olic_context ctx;

@@ -31,7 +31,7 @@ static int nvm_write(void *ctx, uint32_t off, const void *buf, uint32_t len) {
 static uint64_t run_device(const uint8_t regulator_key[32], const uint8_t device_id[32],
                            const uint8_t *license, size_t len, uint64_t now) {
   olic_storage storage = {NULL, sizeof nvm, nvm_read, nvm_write};
-  olic_config config = {regulator_key, 1, {0}, 100};
+  olic_config config = {regulator_key, 1, {0}, 100, 1};
   memcpy(config.device_id, device_id, sizeof config.device_id);
   olic_context ctx;
   if (olic_init(&ctx, &config, &storage) != OLIC_OK) return 0; /* fail closed */

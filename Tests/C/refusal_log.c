@@ -72,7 +72,7 @@ int main(void) {
   crypto_sign_seed_keypair(pk, sk, seed);
   olic_storage storage = {NULL, sizeof nvm, nvm_read, nvm_write};
   if (olic_provision(&storage) != OLIC_OK) return 1;
-  olic_config config = {pk, 1, {0}, 100};
+  olic_config config = {pk, 1, {0}, 100, 1};
   memcpy(config.device_id, device_id, 32);
   olic_context ctx;
   if (olic_init(&ctx, &config, &storage) != OLIC_OK) return 1;

@@ -104,7 +104,7 @@ int main(void) {
 
   static const uint8_t trusted[32] = {7};
   storage = (olic_storage){NULL, sizeof ram, ram_read, ram_write};
-  olic_config config = {trusted, 1, {0}, 1};
+  olic_config config = {trusted, 1, {0}, 1, 1};
   if (olic_provision(&storage) != OLIC_OK || olic_init(&ctx, &config, &storage) != OLIC_OK) {
     fprintf(stderr, "stack_wipe: setup failed\n");
     return 1;

@@ -10,9 +10,10 @@ import Testing
 @Suite struct BoundaryTests {
   // MARK: header
 
-  /// Exactly 8 bytes, the right magic, version 2: the length rule (>= 8) passes,
-  /// so the version decides. A `> 8` length check would say MALFORMED.
-  static let eightByteVersion2: [UInt8] = [0x4F, 0x4C, 0x49, 0x43, 0x02, 0x01, 0x08, 0x00]
+  /// Exactly 8 bytes, the right magic, version 3 (2 is the threshold format):
+  /// the length rule (>= 8) passes, so the version decides. A `> 8` length
+  /// check would say MALFORMED.
+  static let eightByteVersion2: [UInt8] = [0x4F, 0x4C, 0x49, 0x43, 0x03, 0x01, 0x08, 0x00]
 
   @Test func eightByteBlobWithTheWrongVersionIsVersion() {
     let blob = Self.eightByteVersion2
@@ -24,6 +25,9 @@ import Testing
     var request = blob
     request[5] = 2
     #expect(olic_verify_request(request, 8, nil) == OLIC_ERR_VERSION)
+    request[4] = 2  // requests stay version 1
+    #expect(olic_verify_request(request, 8, nil) == OLIC_ERR_VERSION)
+    request[4] = 3
     // One byte less and there is no header to read a version from.
     #expect(olic_parse(blob, 7, nil) == OLIC_ERR_MALFORMED)
     #expect(olic_verify_request(request, 7, nil) == OLIC_ERR_MALFORMED)
@@ -70,12 +74,13 @@ import Testing
     }
   }
 
-  @Test func duplicateTrustedKeysUseTheFirstSlot() {
-    // Two slots with the same key: the license verifies (either would do) and
-    // the table is not misread past the duplicate.
+  @Test func duplicateTrustedKeysAreRefusedAtInit() {
+    // A threshold counts distinct keys, so olic_init refuses a repeated key even
+    // at k = 1, and the failed context refuses every check.
     let d = Device(trusted: [otherRegulator, regulator, regulator])
-    #expect(d.check(LicenseSpec().bytes) == OLIC_OK)
-    #expect(d.check(LicenseSpec(keyId: otherRegulator.keyId, signer: otherRegulator).bytes) == OLIC_OK)
+    #expect(d.boot() == OLIC_ERR_ARGUMENT)
+    #expect(d.check(LicenseSpec().bytes) == OLIC_ERR_STATE)
+    #expect(Device(trusted: [otherRegulator, regulator]).check(LicenseSpec().bytes) == OLIC_OK)
   }
 
   // MARK: context readiness

@@ -84,9 +84,13 @@ func patched(_ blob: [UInt8], at offset: Int, _ value: [UInt8]) -> [UInt8] {
     #expect(olic_parse(blob, blob.count, nil) == OLIC_ERR_MALFORMED)
   }
 
-  // Step 3, and its precedence over step 4.
+  // Step 3, and its precedence over step 4. Version 2 is a license format now
+  // (threshold licenses): a v1 blob with version 2 is a malformed v2 one.
   @Test func versionIsCheckedBeforeLayout() {
-    for version: UInt8 in [0, 2, 255] {
+    var v2 = LicenseSpec().bytes
+    v2[4] = 2
+    #expect(olic_parse(v2, v2.count, nil) == OLIC_ERR_MALFORMED)
+    for version: UInt8 in [0, 3, 255] {
       var blob = LicenseSpec().bytes
       blob[4] = version
       #expect(olic_parse(blob, blob.count, nil) == OLIC_ERR_VERSION)

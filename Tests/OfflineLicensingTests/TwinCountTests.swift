@@ -10,13 +10,15 @@ import Testing
 /// twin sites on the path (Twins.swift, StateTwins.swift), given per call.
 @Suite struct TwinCountTests {
   static let expected: [String: Int] = [
-    // confirmLicense: steps, re-parse bytes, ready, signature, key id, device,
-    // replay, binding, firmware, time = 10.
-    "olic_check": 10,
-    // The check's 10, confirmInstall's 6 (ready, approval, signature, device,
+    // confirmLicense on a v1 license (n = 1): steps, re-parse bytes, ready,
+    // signature, signer count, verified count, threshold, then per entry its
+    // key id, its result and its tag (3 x n), device, replay, binding,
+    // firmware, time = 12 + 3n = 15.
+    "olic_check": 15,
+    // The check's 15, confirmInstall's 6 (ready, approval, signature, device,
     // replay, next state), the commit's target (ready, generation, slot) and
-    // its encoded record (generation, fields): 10 + 6 + 3 + 2.
-    "olic_install": 21,
+    // its encoded record (generation, fields): 15 + 6 + 3 + 2.
+    "olic_install": 26,
     // confirmReserve's 5 (ready, steps, non-zero, grant, next state) + 3 + 2.
     "olic_reserve": 10,
     // confirmRequest's 6 (ready, steps, capacity, key pair, sequence, next
@@ -46,11 +48,26 @@ import Testing
     }
   }
 
-  /// A license without a validity window skips the time twin: 9, not 10.
+  /// A license without a validity window skips the time twin: 14, not 15.
   @Test func aLicenseWithoutValidityHasNoTimeTwin() {
     let d = FaultHardeningTests.device()
     let (s, n) = FaultInjection.withTrip(.max) { d.check(LicenseSpec(licenseId: 9, allowance: 5).bytes) }
-    #expect(s == OLIC_OK && n == 9)
+    #expect(s == OLIC_OK && n == 14)
+  }
+
+  /// A v2 license signed by all three keys of a 2-of-3 device, without a
+  /// validity window (no time twin): 11 + 3 x 3 = 20 twins (key id, result and
+  /// tag for each entry), and tripping any one of them fails the check closed.
+  @Test func aV2LicenseHasThreeTwinsPerEntry() {
+    let keys = [regulator, otherRegulator, thirdRegulator]
+    let blob = LicenseV2(count: 3, signers: keys).bytes
+    let d = thresholdDevice(keys, k: 2)
+    let (s, n) = FaultInjection.withTrip(.max) { d.check(blob) }
+    #expect(s == OLIC_OK && n == 20, "\(name(s)) after \(n) twins")
+    for k in 0..<20 {
+      let (tripped, seen) = FaultInjection.withTrip(k) { d.check(blob) }
+      #expect(tripped == OLIC_ERR_FAULT && seen == k + 1, "twin \(k + 1): \(name(tripped)) after \(seen)")
+    }
   }
 
   /// olic_init's recovery (slot and generation, state) and olic_provision's

@@ -9,6 +9,10 @@
    device state NVM TRUSTED_HEX SEED_HEX FIRMWARE
    device reserve NVM TRUSTED_HEX SEED_HEX FIRMWARE UNITS
    device request-as NVM TRUSTED_HEX SEED_HEX FIRMWARE OUT DEVICE_ID_HEX
+   device install-k NVM K TRUSTED_HEX[,TRUSTED_HEX...] SEED_HEX FIRMWARE NOW LICENSE
+
+   install-k is a threshold device: up to 8 trusted keys and
+   olic_config.signature_threshold = K.
 
    request-as is a forger: a request for another device's id, signed with this
    seed's key (the key it carries is this seed's, so only a registry catches it).
@@ -93,6 +97,37 @@ static olic_status open_device(olic_context *ctx, olic_storage *st, const char *
   return olic_init(ctx, &config, st);
 }
 
+/* install-k: olic_init with a table of keys and a threshold, then olic_install. */
+static int install_k(char **argv) {
+  static uint8_t table[OLIC_MAX_TRUSTED_KEYS * 32];
+  static uint8_t license[4096];
+  uint8_t sk[64], pk[32], id[32];
+  size_t count = 0;
+  char keys[OLIC_MAX_TRUSTED_KEYS * 65 + 1];
+  if (strlen(argv[4]) >= sizeof keys) die("too many keys");
+  strcpy(keys, argv[4]);
+  for (char *k = strtok(keys, ","); k; k = strtok(NULL, ",")) {
+    if (count == OLIC_MAX_TRUSTED_KEYS) die("too many keys");
+    hex_in(k, table + 32 * count++, 32);
+  }
+  device_keys(argv[5], sk, pk, id);
+  load_nvm(argv[2]);
+  olic_storage st = {.ctx = argv[2], .size = sizeof nvm, .read = nvm_read, .write = nvm_write};
+  olic_config config = {.trusted_keys = table, .trusted_key_count = count,
+                        .firmware_version = (uint32_t)strtoul(argv[6], NULL, 10),
+                        .signature_threshold = (uint32_t)strtoul(argv[3], NULL, 10)};
+  memcpy(config.device_id, id, 32);
+  olic_context ctx;
+  olic_status s = olic_init(&ctx, &config, &st);
+  if (s != OLIC_OK) {
+    printf("init %s\n", olic_status_name(s));
+    return 0;
+  }
+  size_t n = read_file(argv[8], license, sizeof license);
+  printf("%s\n", olic_status_name(olic_install(&ctx, license, n, strtoull(argv[7], NULL, 10))));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (sodium_init() < 0) die("sodium_init");
   if (argc < 2) die("usage: device id|provision|install|request|state ...");
@@ -115,6 +150,7 @@ int main(int argc, char **argv) {
     printf("%s\n", olic_status_name(olic_provision(&st)));
     return 0;
   }
+  if (!strcmp(cmd, "install-k") && argc == 9) return install_k(argv);
   if (argc < 6) die("missing arguments");
   device_keys(argv[4], sk, pk, id);
   if (!strcmp(cmd, "request-as") && argc == 8) hex_in(argv[7], id, 32);

@@ -38,13 +38,14 @@ class Suite:
 
     # --- running -----------------------------------------------------------
 
-    def run(self, *args, cwd=None, binary=True):
+    def run(self, *args, cwd=None, binary=True, codes=(0, 1, 2)):
+        """codes: the exit codes the command may give (cosign's refusals add 3 to 6)."""
         proc = subprocess.run([self.olic, *args], capture_output=True, cwd=cwd or self.work,
                               stdin=subprocess.DEVNULL, timeout=120)
         out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
         # Never a crash: no signal, no Swift runtime trap, no stack dump.
-        self.check(proc.returncode in (0, 1, 2), f"exit code {proc.returncode} is 0, 1 or 2 for {args}")
+        self.check(proc.returncode in codes, f"exit code {proc.returncode} is one of {codes} for {args}")
         for marker in ("Fatal error", "Stack dump", "Segmentation", "Illegal instruction", "backtrace"):
             self.check(marker not in err, f"no '{marker}' on stderr for {args}: {err!r}")
         return proc.returncode, out, err
@@ -180,7 +181,7 @@ def test_help(s):
     rc, out, err = s.run("frobnicate")
     s.equal((rc, out), (2, ""), "an unknown subcommand is a usage error")
     s.equal(err, "olic: unknown subcommand 'frobnicate' for 'olic'; the subcommands are keygen, pubkey, "
-            "secret-key, issue, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
+            "secret-key, issue, cosign, inspect, verify, verify-request, batch, ledger\n", "an unknown subcommand is named in one line")
     s.usage(["issue"], "Missing expected argument")
 
 
@@ -496,9 +497,12 @@ def test_verify(s, dev, trusted):
     s.write("v-short.olic", bytes(blob[:100]))
     verdict(ok, "v-short.olic", "OLIC_ERR_MALFORMED")
     v2 = bytearray(s.read("v.olic"))
-    v2[4] = 2
+    v2[4] = 3  # 2 is now the threshold layout: a v1 body under it is malformed
     s.write("v-version.olic", bytes(v2))
     verdict(ok, "v-version.olic", "OLIC_ERR_VERSION")
+    v2[4] = 2
+    s.write("v-as-v2.olic", bytes(v2))
+    verdict(ok, "v-as-v2.olic", "OLIC_ERR_MALFORMED")
     verdict(["--trusted-key", "reg.pub.pem", "--device", d], "c.olic", "OLIC_ERR_UNSUPPORTED_EXTENSION")
 
     # The first failing check wins: replay and a bad signature together say replay.

@@ -118,9 +118,9 @@ def test_help_and_usage(s):
 
 def test_init_and_devices(s, L):
     s.current = "ledger init, add-device, import"
-    s.ok(["ledger", "init", "a.db"], stdout="created ledger a.db (schema version 1)\n")
+    s.ok(["ledger", "init", "a.db"], stdout="created ledger a.db (schema version 2)\n")
     s.equal(L.sql("a.db", "PRAGMA journal_mode"), "wal\n", "the ledger is in WAL mode")
-    s.equal(L.sql("a.db", "PRAGMA user_version"), "1\n", "schema version 1")
+    s.equal(L.sql("a.db", "PRAGMA user_version"), "2\n", "schema version 2")
     s.bad_input(["ledger", "init", "a.db"], ["DB", "a.db"], "already exists")
     s.write("plain.txt", "not a database\n")
     s.bad_input(["ledger", "init", "plain.txt"], ["DB", "plain.txt"], "already exists")
@@ -129,7 +129,7 @@ def test_init_and_devices(s, L):
     s.bad_input(["ledger", "show", "other.db"], ["DB", "other.db"], "is not an olic ledger")
     s.ok(["ledger", "init", "future.db"])
     L.sql("future.db", "PRAGMA user_version = 99")
-    s.bad_input(["ledger", "show", "future.db"], ["DB", "future.db"], "has schema version 99; this olic knows up to 1")
+    s.bad_input(["ledger", "show", "future.db"], ["DB", "future.db"], "has schema version 99; this olic knows up to 2")
     s.equal(L.sql("a.db", "PRAGMA application_id"), "1330399555\n", "application_id 'OLIC'")
 
     d1, d2 = "11" * 32, "22" * 32

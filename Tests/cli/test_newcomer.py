@@ -82,7 +82,7 @@ def test_unknown_names(s):
     s.current = "help topics"
     one_line(s, ["help", "nosuch"], 2,
              "olic: unknown subcommand 'nosuch' for 'olic help'; the subcommands are keygen, pubkey, secret-key, "
-             "issue, inspect, verify, verify-request, batch, ledger", "olic help nosuch is a usage error")
+             "issue, cosign, inspect, verify, verify-request, batch, ledger", "olic help nosuch is a usage error")
     one_line(s, ["help", "isue"], 2,
              "olic: unknown subcommand 'isue' for 'olic help'; did you mean 'issue'? (see 'olic help')",
              "olic help with a typo suggests the subcommand")
@@ -204,11 +204,16 @@ def test_inspect(s):
             ("OLIC_ERR_MALFORMED", "137 bytes, but its header gives total_length 136 (bytes appended?)", 77),
             "a license with bytes appended")
     v2 = bytearray(good)
-    v2[4] = 2
+    v2[4] = 3
     s.write("v2.olic", bytes(v2))
     doc = json.loads(s.run("inspect", "v2.olic", "--json")[1])
-    s.equal((doc["status"], doc["reason"]), ("OLIC_ERR_VERSION", "wire version 2; this build reads version 1"),
+    s.equal((doc["status"], doc["reason"]), ("OLIC_ERR_VERSION", "wire version 3; this build reads versions 1 and 2"),
             "a license of another wire version")
+    v2[4] = 2
+    s.write("v2-layout.olic", bytes(v2))
+    doc = json.loads(s.run("inspect", "v2-layout.olic", "--json")[1])
+    s.equal(doc["status"], "OLIC_ERR_MALFORMED", "a v1 body under version 2 is a malformed threshold license")
+    s.check(doc["reason"].startswith("a threshold license (wire version 2) whose layout is refused"), f"{doc['reason']!r}")
     z = bytearray(good)
     z[48:56] = bytes(8)
     s.write("zero-id.olic", bytes(z))

@@ -9,8 +9,9 @@
 
 #include <stdint.h>
 
-/* The regulator's key, in the .olic_trusted_keys section as in the QEMU image. */
-extern const uint8_t blob_trusted_keys[32];
+/* The regulators' keys, in the .olic_trusted_keys section as in the QEMU image:
+   the v1 scenarios trust the first, the v2 ones all three with threshold 2. */
+extern const uint8_t blob_trusted_keys[96];
 extern const uint8_t blob_device_id[32];
 extern const uint8_t blob_device_secret_key[64];
 /* The same with one bit of its public half flipped. */
@@ -28,6 +29,9 @@ FAULT_BLOB(other_device)     /* validly signed for device 0x42...42 */
 FAULT_BLOB(firmware_too_old) /* min_firmware_version 2, the device runs 1 */
 FAULT_BLOB(expired)          /* VALIDITY ended 2025-06-01, now is 2026-01-01 */
 FAULT_BLOB(wrong_binding)    /* BIND_REQUEST 5, the device made no request */
+FAULT_BLOB(v2_second_bad)    /* v2, keys 1 and 2, bit 0 of the second entry's R flipped */
+FAULT_BLOB(v2_one_signer)    /* v2, n = 1 (key 1) on the k = 2 device */
+FAULT_BLOB(v2_untrusted_entry) /* v2, n = 3: keys 1, 2 and one the device does not trust */
 #undef FAULT_BLOB
 
 #endif

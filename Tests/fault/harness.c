@@ -10,6 +10,7 @@
  * Only step 3 is faulted. The scenario table below is the one list of
  * scenarios: the simulator reads names and expected statuses from the image.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "fault_blobs.h"
@@ -34,6 +35,9 @@ typedef enum scenario {
   INIT_FAILED_MAKE_REQUEST,
   REQUEST_SMALL_BUFFER,
   REQUEST_BAD_KEY,
+  V2_SECOND_BAD,
+  V2_ONE_SIGNER,
+  V2_UNTRUSTED_ENTRY,
   CANARY,
   SCENARIO_COUNT
 } scenario;
@@ -53,6 +57,9 @@ const char *const fault_scenario_names[SCENARIO_COUNT] = {
     [INIT_FAILED_MAKE_REQUEST] = "init_failed_make_request",
     [REQUEST_SMALL_BUFFER] = "request_small_buffer",
     [REQUEST_BAD_KEY] = "request_bad_key",
+    [V2_SECOND_BAD] = "v2_k2_second_signature_bad",
+    [V2_ONE_SIGNER] = "v2_k2_one_signer",
+    [V2_UNTRUSTED_ENTRY] = "v2_untrusted_entry",
     [CANARY] = "canary",
 };
 const uint32_t fault_scenario_expected[SCENARIO_COUNT] = {
@@ -69,6 +76,9 @@ const uint32_t fault_scenario_expected[SCENARIO_COUNT] = {
     [INIT_FAILED_MAKE_REQUEST] = OLIC_ERR_STATE,
     [REQUEST_SMALL_BUFFER] = OLIC_ERR_BUFFER,
     [REQUEST_BAD_KEY] = OLIC_ERR_ARGUMENT,
+    [V2_SECOND_BAD] = OLIC_ERR_SIGNATURE,
+    [V2_ONE_SIGNER] = OLIC_ERR_THRESHOLD,
+    [V2_UNTRUSTED_ENTRY] = OLIC_ERR_UNKNOWN_KEY,
     [CANARY] = OLIC_ERR_SIGNATURE,
 };
 
@@ -119,21 +129,31 @@ static void must(olic_status got, olic_status want, int step) {
   }
 }
 
-static olic_config device_config(void) {
+static olic_config device_config(uint32_t which);
+
+static bool is_v2(uint32_t which) {
+  return which == V2_SECOND_BAD || which == V2_ONE_SIGNER || which == V2_UNTRUSTED_ENTRY;
+}
+
+/* v1 scenarios: one trusted key. v2 ones: a 2-of-3 device. */
+static olic_config device_config(uint32_t which) {
   olic_config config;
   memset(&config, 0, sizeof config);
   config.trusted_keys = blob_trusted_keys;
-  config.trusted_key_count = 1;
+  config.trusted_key_count = is_v2(which) ? 3 : 1;
+  config.signature_threshold = is_v2(which) ? 2 : 1;
   memcpy(config.device_id, blob_device_id, sizeof config.device_id);
   config.firmware_version = FIRMWARE_VERSION;
   return config;
 }
 
-/* A provisioned device with license 1 (1000 units) installed. */
+/* A provisioned device with license 1 (1000 units) installed; the 2-of-3
+   device (v2 scenarios) has no v1 license to install, so it starts empty. */
 static void working_device(const olic_config *config) {
   nvm_erase(0xff);
   must(olic_provision(&nvm_storage), OLIC_OK, 1);
   must(olic_init(&fault_ctx, config, &nvm_storage), OLIC_OK, 2);
+  if (config->signature_threshold >= 2) return;
   must(olic_install(&fault_ctx, blob_first, blob_first_len, blob_now), OLIC_OK, 3);
 }
 
@@ -151,11 +171,11 @@ static olic_status make_request(const uint8_t *key, size_t capacity) {
 }
 
 int main(void) {
-  const olic_config config = device_config();
   const uint32_t which = fault_scenario;
   if (which >= SCENARIO_COUNT) {
     platform_exit(99);
   }
+  const olic_config config = device_config(which);
   if (which == INIT_FAILED_INSTALL || which == INIT_FAILED_RESERVE ||
       which == INIT_FAILED_MAKE_REQUEST) {
     /* Erased NVM is no device: init fails and leaves a context to be refused. */
@@ -186,6 +206,9 @@ int main(void) {
   case INIT_FAILED_MAKE_REQUEST: st = make_request(blob_device_secret_key, sizeof request); break;
   case REQUEST_SMALL_BUFFER: st = make_request(blob_device_secret_key, sizeof request - 1); break;
   case REQUEST_BAD_KEY: st = make_request(blob_device_bad_secret_key, sizeof request); break;
+  case V2_SECOND_BAD: st = install(blob_v2_second_bad, blob_v2_second_bad_len); break;
+  case V2_ONE_SIGNER: st = install(blob_v2_one_signer, blob_v2_one_signer_len); break;
+  case V2_UNTRUSTED_ENTRY: st = install(blob_v2_untrusted_entry, blob_v2_untrusted_entry_len); break;
   case CANARY: st = fault_canary(blob_device_secret_key, blob_device_bad_secret_key, 64); break;
   case SCENARIO_COUNT: break;
   }

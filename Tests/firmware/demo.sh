@@ -103,6 +103,28 @@ chip() {
   note "(exit $got)"
 }
 
+# chip_k EXPECTED_EXIT [flags...]: one boot of the second chip, which trusts three
+# regulator keys and needs two distinct signers.
+chip_k() {
+  local want=$1 text got
+  shift
+  text=$(cmd "$FW" --nvm "$D/chip2.nvm" --trusted-key "$D/regulator.pub.pem" \
+    --trusted-key "$D/regulator-b.pub.pem" --trusted-key "$D/regulator-c.pub.pem" --threshold 2 \
+    --device-key "$D/device2.sk.hex" --firmware-version 3 "$@")
+  printf '%s\n' "$text" | sed '1s/^/   $ /; 2,$s/^/     /'
+  set +e
+  eval "$text" >"$D/last.out" 2>"$D/last.err"
+  got=$?
+  set -e
+  show '     chip| ' <"$D/last.out"
+  if [ -s "$D/last.err" ]; then show '     chip stderr| ' <"$D/last.err"; fi
+  if [ "$got" != "$want" ]; then
+    echo "demo: FAILED: the chip exited $got, expected $want" >&2
+    exit 1
+  fi
+  note "(exit $got)"
+}
+
 # saw LINE-FRAGMENT: the last chip run printed it.
 saw() {
   if ! grep -qF -- "$1" "$D/last.out"; then
@@ -239,5 +261,49 @@ BEFORE=$(field summary remaining)
 chip 0 --mailbox "$D/attack" --work 1000 --chunk 1000
 same "remaining at reboot" "$(field boot remaining)" "$((BEFORE - 1000))"
 note "remaining before the cut: $BEFORE; after the reboot: $(field boot remaining)."
+
+say "9. Threshold licenses: two regulators must both sign"
+note "A second chip trusts three regulator keys and needs two distinct signers" \
+     "(--threshold 2), so one stolen or coerced key issues nothing. Regulator A proposes" \
+     "a license with two signature entries; regulator B, on its own machine, checks A's" \
+     "signature, sees what it is about to sign, adds its own and records it in its ledger."
+sh 0 "$(cmd mkdir -p "$D/mailbox2" "$D/party-b")"
+sh 0 "$(cmd "$OLIC" keygen --out "$D/regulator-b")"
+sh 0 "$(cmd "$OLIC" keygen --out "$D/regulator-c")"
+sh 0 "$(cmd "$OLIC" keygen --out "$D/device2")"
+sh 0 "$(cmd "$OLIC" secret-key "$D/device2.pem" --hex --out "$D/device2.sk.hex")"
+chip_k 0 --provision --mailbox "$D/mailbox2"
+sh 0 "$(cmd DEVICE2_ID='$('"$OLIC" pubkey "$D/device2.pem" --device-id')')"
+note "Regulator A proposes (issue --signers 2): the first entry is A's, the second empty."
+sh 0 "$(cmd "$OLIC" issue --key "$D/regulator.pem" --device '"$DEVICE2_ID"' --license-id 1 \
+  --allowance 2000 --signers 2 --out "$D/proposal.olic")"
+sh 0 "$(cmd "$OLIC" inspect "$D/proposal.olic")"
+note "A proposal is not a license: the chip refuses it (the empty entry breaks the order)."
+sh 0 "$(cmd cp "$D/proposal.olic" "$D/mailbox2/proposal.olic")"
+chip_k 0 --mailbox "$D/mailbox2"
+saw "file=proposal.olic"
+saw "status=OLIC_ERR_MALFORMED"
+sh 0 "$(cmd rm "$D/mailbox2/proposal.olic")"
+note "Nor does one regulator alone get through: a license A signs on its own (v1) is refused."
+sh 0 "$(cmd "$OLIC" issue --key "$D/regulator.pem" --device '"$DEVICE2_ID"' --license-id 1 \
+  --allowance 2000 --out "$D/mailbox2/alone.olic")"
+chip_k 0 --mailbox "$D/mailbox2"
+saw "file=alone.olic"
+saw "status=OLIC_ERR_THRESHOLD"
+sh 0 "$(cmd rm "$D/mailbox2/alone.olic")"
+note "The proposal is carried to regulator B, offline. B cosigns in place, trusting A's key:"
+sh 0 "$(cmd cp "$D/proposal.olic" "$D/party-b/license.olic")"
+sh 0 "$(cmd "$OLIC" ledger init "$D/party-b.db")"
+sh 0 "$(cmd "$OLIC" cosign --key "$D/regulator-b.pem" --trusted-key "$D/regulator.pub.pem" \
+  --ledger "$D/party-b.db" "$D/party-b/license.olic")"
+sh 0 "$(cmd "$OLIC" inspect "$D/party-b/license.olic" --trusted-key "$D/regulator.pub.pem" \
+  --trusted-key "$D/regulator-b.pub.pem")"
+note "B signing a second time is refused (exit 3, olic cosign's own code): a key counts once."
+sh 3 "$(cmd "$OLIC" cosign --key "$D/regulator-b.pem" --trusted-key "$D/regulator.pub.pem" \
+  "$D/party-b/license.olic")"
+note "The 2-of-3 chip installs the license that two regulators signed:"
+sh 0 "$(cmd cp "$D/party-b/license.olic" "$D/mailbox2/license-2of3.olic")"
+chip_k 0 --mailbox "$D/mailbox2" --work 1000 --chunk 1000
+saw "install file=license-2of3.olic license_id=1 status=OLIC_OK"
 
 say "Done: files are in $D/. See docs/integration.md to port this loop to a chip."

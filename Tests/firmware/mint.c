@@ -9,6 +9,9 @@
  *                [bind=SEQ] [ext=TYPE:HEX]
  *   mint renew SK REQUEST ALLOWANCE OUT    id = last+1, bound to the request
  *   mint request-info REQUEST              verify it, print its fields
+ *   mint v2 N DEVICE_HEX ID ALLOWANCE OUT [SK]...
+ *                                      a v2 license with N entries, signed by each
+ *                                      SK (the rest left empty)
  */
 #include <inttypes.h>
 #include <sodium.h>
@@ -68,8 +71,40 @@ static void sign_and_write(const uint8_t sk[64], olic_license *f, const olic_ext
   write_file(out_path, blob, len);
 }
 
+/* v2: the core encodes N empty entries, each signer signs [0, body_end) and
+   olic_add_signature files the entry in key_id order. */
+static void mint_v2(int argc, char **argv) {
+  olic_license f;
+  memset(&f, 0, sizeof f);
+  f.version = OLIC_VERSION_THRESHOLD;
+  f.signature_count = (uint32_t)num(argv[2]);
+  hex_arg(argv[3], f.device_id, 32, "device");
+  f.license_id = num(argv[4]);
+  f.allowance = num(argv[5]);
+  uint8_t blob[OLIC_LICENSE_MAX_SIZE];
+  size_t len = 0;
+  olic_status s = olic_encode_license(&f, NULL, 0, blob, sizeof blob, &len);
+  if (s != OLIC_OK) die("olic_encode_license", olic_status_name(s));
+  olic_proposal p;
+  if (olic_parse_proposal(blob, len, &p) != OLIC_OK) die("olic_parse_proposal", NULL);
+  for (int i = 7; i < argc; i++) {
+    uint8_t sk[64], id[8], sig[64];
+    load_sk(argv[i], sk);
+    if (olic_key_id(sk + 32, id) != OLIC_OK) die("olic_key_id failed", NULL);
+    crypto_sign_detached(sig, NULL, blob, p.body_end, sk);
+    s = olic_add_signature(blob, len, id, sig);
+    if (s != OLIC_OK) die("olic_add_signature", olic_status_name(s));
+    sodium_memzero(sk, sizeof sk);
+  }
+  write_file(argv[6], blob, len);
+}
+
 int main(int argc, char **argv) {
   if (sodium_init() < 0) die("sodium_init failed", NULL);
+  if (argc >= 7 && strcmp(argv[1], "v2") == 0) {
+    mint_v2(argc, argv);
+    return 0;
+  }
   if (argc == 3 && strcmp(argv[1], "keygen") == 0) {
     uint8_t pk[32], sk[64];
     char hex[129], path[4096];

@@ -239,10 +239,17 @@ def usage_errors(ctx):
     r, help_text = run_fw(ctx, ["--help"])
     expect_exit(r, 0)
     expect(help_text.startswith("usage: mock-firmware"), "help text")
-    # 8 keys are fine
-    r = run_fw(ctx, chip.args("--provision") + ["--trusted-key", chip.trusted[0]] * 7)
+    # 8 distinct keys are fine
+    extra = []
+    for i in range(7):
+        extra += ["--trusted-key", chip.keygen(f"extra{i}") + ".pk"]
+    r = run_fw(ctx, chip.args("--provision") + extra)
     expect_exit(r, 0)
     expect_eq(r.one("boot")["trusted_keys"], 8, "trusted_keys")
+    # the same key twice is refused by olic_init (a threshold counts distinct keys)
+    r = run_fw(ctx, chip.args() + ["--trusted-key", chip.trusted[0]])
+    expect_exit(r, 5)
+    expect_eq(r.one("boot")["status"], "OLIC_ERR_ARGUMENT", "boot status with a repeated key")
 
 
 def openssl(*args):
@@ -473,7 +480,7 @@ def rejections(ctx):
 
     def version():
         p = lic("ver.olic", 2)
-        tamper(p, 4, 0x03)
+        tamper(p, 4, 0x02)  # version 3 (2 is the threshold format)
     cases.append(("version", version, "OLIC_ERR_VERSION", []))
 
     def truncated():
@@ -504,6 +511,59 @@ def rejections(ctx):
             expect_eq(r.summary["last_license_id"], 1, f"{label}: last_license_id")
         else:
             expect_eq(r.summary["remaining"], 1050, f"{label}: remaining")
+
+
+@test
+def threshold(ctx):
+    """A 2-of-3 device: two of its keys install, one signature is THRESHOLD,
+    a forged second signature is SIGNATURE, an untrusted signer UNKNOWN_KEY, a
+    v1 license THRESHOLD; --threshold above the key count is a usage error."""
+    chip = Chip(ctx, "threshold")
+    keys = [chip.reg, chip.keygen("reg2"), chip.keygen("reg3")]
+    stranger = chip.keygen("stranger")
+    chip.trusted = [k + ".pk" for k in keys]
+    chip.license("base.olic", 1, 1000)  # a v1 license: refused at k = 2
+    r = chip.run("--threshold", 2, provision=True)
+    expect_exit(r, 0)
+    expect_eq(install_lines(r), [("base.olic", "OLIC_ERR_THRESHOLD")], "v1 on k = 2\n" + r.describe())
+    boot = r.of("boot")[0]
+    expect_eq(boot["threshold"], 2, "boot threshold")
+    expect_eq(boot["trusted_keys"], 3, "boot trusted_keys")
+    os.remove(os.path.join(chip.mailbox, "base.olic"))
+
+    def v2(name, lid, n, signers):
+        out = os.path.join(chip.mailbox, name)
+        ctx.mint("v2", n, chip.device_id, lid, 50, out + ".part", *[k + ".sk" for k in signers])
+        os.rename(out + ".part", out)
+        return out
+
+    def forge_last_entry(path):
+        b = bytearray(open(path, "rb").read())
+        b[len(b) - 1] ^= 0x01  # last byte of the last entry's signature
+        open(path, "wb").write(bytes(b))
+
+    snapshot = open(chip.nvm, "rb").read()
+    cases = [
+        ("two-of-three", lambda: v2("ok.olic", 2, 2, keys[1:]), "OLIC_OK"),
+        ("three-of-three", lambda: v2("ok3.olic", 2, 3, keys), "OLIC_OK"),
+        ("one-signature", lambda: v2("one.olic", 2, 1, keys[:1]), "OLIC_ERR_THRESHOLD"),
+        ("forged-second", lambda: forge_last_entry(v2("forged.olic", 2, 2, keys[:2])), "OLIC_ERR_SIGNATURE"),
+        ("stranger", lambda: v2("stranger.olic", 2, 2, [keys[0], stranger]), "OLIC_ERR_UNKNOWN_KEY"),
+        ("partly-signed", lambda: v2("part.olic", 2, 2, keys[:1]), "OLIC_ERR_MALFORMED"),
+    ]
+    for label, make, status in cases:
+        for f in os.listdir(chip.mailbox):
+            os.remove(os.path.join(chip.mailbox, f))
+        open(chip.nvm, "wb").write(snapshot)
+        make()
+        r = chip.run("--threshold", 2)
+        expect_exit(r, 0)
+        expect_eq([s for _, s in install_lines(r)], [status], f"{label}\n{r.describe()}")
+        expect_eq(r.summary["nvm_writes"], 1 if status == "OLIC_OK" else 0, f"{label}: writes")
+        expect_eq(r.summary["remaining"], 50 if status == "OLIC_OK" else 0, f"{label}: remaining")
+    r = run_fw(ctx, chip.args("--threshold", 4))
+    expect_exit(r, 2)
+    expect("mock-firmware: --threshold: more than the number of --trusted-key" in r.stderr, r.describe())
 
 
 @test

@@ -36,7 +36,7 @@ static void show(const char *what, olic_status s) { printf("%s: %s\n", what, oli
 
 int main(void) {
   olic_storage storage = {NULL, sizeof nvm, nvm_read, nvm_write};
-  olic_config config = {public_key, 1, {0}, 3};
+  olic_config config = {public_key, 1, {0}, 3, 1};
   memset(config.device_id, 0xAB, sizeof config.device_id);
   olic_context ctx;
 

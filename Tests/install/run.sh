@@ -29,7 +29,7 @@ cmp -s "$repo/docs/integration.md" "$prefix/share/doc/olic/docs/integration.md" 
 grep -o '](docs/[a-z-]*\.md)' "$prefix/share/doc/olic/README.md" | sed 's/^](//; s/)$//' | sort -u |
   while read -r link; do [ -f "$prefix/share/doc/olic/$link" ] || fail "README link $link is dangling"; done
 # The installed CLI runs from the prefix, and says what it is.
-"$prefix/bin/olic" help | grep -q '^OVERVIEW: Issue, inspect and check olic v1' || fail "installed olic help"
+"$prefix/bin/olic" help | grep -q '^OVERVIEW: Issue, cosign, inspect and check olic' || fail "installed olic help"
 "$prefix/bin/olic" keygen --out "$prefix/k" | grep -q '^wrote ' || fail "installed olic keygen"
 [ "$("$prefix/bin/olic" pubkey "$prefix/k.pem" --device-id | wc -c)" = 65 ] || fail "installed olic pubkey --device-id"
 # module.modulemap only serves Swift; a C vendor must not get it.

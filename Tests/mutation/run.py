@@ -29,7 +29,7 @@ import time
 
 CORE = "Sources/OfflineLicensing"
 MUTANTS = "Tests/mutation/mutants.json"
-FIELDS = {"id", "file", "anchor", "replacement", "description", "equivalent"}
+FIELDS = {"id", "file", "anchor", "replacement", "description", "equivalent", "note"}
 
 
 class Stale(Exception):
@@ -49,6 +49,8 @@ def load(path):
         for key in ("id", "file", "anchor", "replacement", "description"):
             if not isinstance(m.get(key), str) or (key != "replacement" and not m[key]):
                 raise Stale(f"{where}: '{key}' must be a non-empty string")
+        if "note" in m and not isinstance(m["note"], str):
+            raise Stale(f"{where}: 'note' must be a string")
         if "equivalent" in m and (not isinstance(m["equivalent"], str) or not m["equivalent"].strip()):
             raise Stale(f"{where}: 'equivalent' must give the reason")
         if m["id"] in seen:

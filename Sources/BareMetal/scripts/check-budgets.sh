@@ -17,6 +17,9 @@ at_most() { # KEY LIMIT
 }
 at_most check_over_verify_instructions 1.01
 at_most reject_over_verify_instructions 0.01
+# A 2-of-3 device's check of a license two keys signed: n x 1.01 verifications.
+at_most check_v2_n2_over_verify_instructions 2.02
+at_most reject_v2_over_verify_instructions 0.01
 at_most image_text_bytes 65536
 at_most stack_bytes 8192
 exit $status

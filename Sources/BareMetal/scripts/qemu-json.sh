@@ -27,6 +27,8 @@ read -r olic libsodium < <(awk -v OLIC_OBJECT="$olic_object" \
 verify=$(metric verify_instructions)
 check=$(metric check_instructions)
 reject=$(metric reject_instructions)
+check_v2=$(metric check_v2_n2_instructions)
+reject_v2=$(metric reject_v2_instructions)
 
 cat <<JSON
 {
@@ -37,6 +39,10 @@ cat <<JSON
   "check_over_verify_instructions": $(ratio "$check" "$verify"),
   "reject_instructions": $reject,
   "reject_over_verify_instructions": $(ratio "$reject" "$verify"),
+  "check_v2_n2_instructions": $check_v2,
+  "check_v2_n2_over_verify_instructions": $(ratio "$check_v2" "$verify"),
+  "reject_v2_instructions": $reject_v2,
+  "reject_v2_over_verify_instructions": $(ratio "$reject_v2" "$verify"),
   "parse_instructions": $(metric parse_instructions),
   "reserve_instructions": $(metric reserve_instructions),
   "install_instructions": $(metric install_instructions),
@@ -67,6 +73,8 @@ cat <<JSON
   "budgets": {
     "check_over_verify_instructions": 1.01,
     "reject_over_verify_instructions": 0.01,
+    "check_v2_n2_over_verify_instructions": 2.02,
+    "reject_v2_over_verify_instructions": 0.01,
     "image_text_bytes": 65536,
     "stack_bytes": 8192
   }

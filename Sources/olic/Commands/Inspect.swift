@@ -21,6 +21,13 @@ struct Inspect: ParsableCommand {
       (type unknown). Exits 1 with one line on stderr when status is an OLIC_ERR_ status, \
       else 0: OLIC_OK, or UNVERIFIED with one warning line on stderr.
 
+      A threshold license (v2) shows version, signature_count, digest (BLAKE2b-256 of the \
+      signed bytes, the license's identity), signatures (each entry's key_id, empty, and \
+      signature_status) and complete. Give one --trusted-key per signer; its status is \
+      OLIC_OK only when every entry is filled and verifies under the --trusted-key with its \
+      key_id. A partly signed license shows status INCOMPLETE (exit 0, one warning line): \
+      it is a proposal for olic cosign, and every device refuses it.
+
       Example: olic inspect dev.olic --json --trusted-key reg.pub.pem
       """)
 
@@ -30,16 +37,30 @@ struct Inspect: ParsableCommand {
   @Flag(help: "Print one JSON object instead of key: value lines.")
   var json = false
 
-  @Option(help: ArgumentHelp("A public or private key to check a license's signature with.", valueName: "KEY"))
-  var trustedKey: String?
+  @Option(
+    name: .customLong("trusted-key"),
+    help: ArgumentHelp("A public or private key to check a license's signature with; repeatable for a v2 license.", valueName: "KEY"))
+  var trustedKeys: [String] = []
+
+  func validate() throws {
+    guard trustedKeys.count <= Int(OLIC_MAX_TRUSTED_KEYS) else {
+      throw ValidationError("At most \(OLIC_MAX_TRUSTED_KEYS) --trusted-key; \(trustedKeys.count) given")
+    }
+  }
 
   func run() throws {
     let blob = try FileInput.read(file, what: "FILE", limit: 1 << 20)
-    let key = try trustedKey.map { (path) throws(Failure) in try KeyFile.load(path, what: "--trusted-key") }
+    let keys = try trustedKeys.map { (path) throws(Failure) in try KeyFile.load(path, what: "--trusted-key").publicKey }
     let result: InspectResult
     switch HostBlob.kind(of: blob) {
     case .license:
-      result = BlobReport.license(blob, publicKey: key?.publicKey)
+      if case .success(let decoded) = ThresholdLicense.decode(blob), decoded.version == 2 {
+        result = ThresholdReport.license(blob, decoded, trustedKeys: keys)
+      } else if keys.count > 1 {
+        throw Failure("--trusted-key: a v1 license has one signer; give one --trusted-key")
+      } else {
+        result = BlobReport.license(blob, publicKey: keys.first)
+      }
     case .request:
       result = BlobReport.request(blob)
     case .unknown:
@@ -52,6 +73,9 @@ struct Inspect: ParsableCommand {
     // script reading --json gets an object for every outcome.
     if json || result.type != "unknown" {
       Console.out(json ? Report.json(result.all) : Report.text(result.all))
+    }
+    if result.failure == nil, result.status == "INCOMPLETE" {
+      Console.error("FILE \(printable(file)): partly signed (INCOMPLETE): every device refuses it until olic cosign fills every entry")
     }
     if result.failure == nil, result.status == "UNVERIFIED" {
       // Said where a person looks for trouble, not only in a field they may skim.

@@ -31,10 +31,24 @@ struct Issue: ParsableCommand {
       extensions in ascending type order. The output is written whole or not at all, and \
       replaces an existing file.
 
+      --signers N (1 to 8) writes a threshold license (wire v2) with N signature entries: \
+      the first signed by --key, the others empty (all-zero key_id and signature) for the \
+      other parties to fill with `olic cosign`, each on its own machine. Every entry signs \
+      the same bytes, N included, so the parties agree on N when the license is proposed. \
+      N = 1 is complete at once. Until every entry is filled a device refuses the license \
+      with OLIC_ERR_MALFORMED (the zero key_ids break the entries' ascending order). With \
+      --ledger the proposal is recorded as any license is, with its digest. A critical \
+      --extension type is refused with --signers: no cosigner nor device reads it. The flow: A \
+      proposes with --signers N; the file travels to each other party, who runs `olic \
+      cosign --key THEIR-KEY --trusted-key A.pub.pem ... FILE` on its own machine (olic \
+      help cosign); when every entry is filled the device installs it.
+
       Examples:
         olic issue --key reg.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --out dev.olic
         olic issue --ledger reg.db --key reg.pem --from-request dev.req --allowance 10000 --out dev.olic
         olic issue --key reg.pem --from-request dev.req --registry reg.csv --allowance 10000 --out dev.olic
+        olic issue --key reg-a.pem --device $DEVICE_ID --license-id 1 --allowance 10000 --signers 2 --out dev.olic
+        olic cosign --key reg-b.pem --trusted-key reg-a.pub.pem dev.olic   # on B
       """)
 
   @OptionGroup var keySource: KeySourceOptions
@@ -83,6 +97,11 @@ struct Issue: ParsableCommand {
   @Flag(help: "Answer --from-request without --ledger or --registry: trust whatever key signed the request.")
   var trustRequestKey = false
 
+  @Option(help: ArgumentHelp(
+    "Write a threshold license (v2) with N signature entries (1 to 8): the first signed by --key, the rest for olic cosign.",
+    valueName: "N"))
+  var signers: String?
+
   func validate() throws {
     if fromRequest != nil {
       for (given, name) in [(device, "--device"), (licenseId, "--license-id"), (bindRequest, "--bind-request")]
@@ -106,8 +125,18 @@ struct Issue: ParsableCommand {
     let minFirmware = try minFirmware.map { (text) throws(Failure) in try Numbers.parse32(text, what: "--min-firmware") } ?? 0
     let validity = try Validity.parse(notBefore: notBefore, notAfter: notAfter)
     let extra = try ExtensionArguments.parse(extensions, allowUnknownCritical: allowUnknownCritical)
+    let signers = try self.signers.map { (text) throws(Failure) in
+      Int(try Numbers.parse(text, what: "--signers", min: 1, max: UInt64(ThresholdLicense.maxSigners)))
+    }
+    // The other parties' olic cosign reads a proposal with the device's extension
+    // rules (olic_parse_proposal), so one no device accepts could never be cosigned.
+    if signers != nil, let critical = extra.first(where: { Int32($0.type) & Int32(OLIC_EXTENSION_CRITICAL) != 0 }) {
+      throw Failure(
+        "--extension: type \(ExtensionArguments.typeName(critical.type)) is critical and unknown: a threshold license "
+          + "(--signers) cannot carry one, since olic cosign and every device refuse it")
+    }
     if let ledger {
-      let terms = LicenseTerms(allowance: allowance, minFirmware: minFirmware, validity: validity, extra: extra)
+      let terms = LicenseTerms(allowance: allowance, minFirmware: minFirmware, validity: validity, extra: extra, signers: signers)
       return try LedgerIssue(
         ledger: ledger, key: signer, terms: terms, fromRequest: fromRequest, device: device, licenseId: licenseId,
         bindRequest: bindRequest, out: out
@@ -125,18 +154,25 @@ struct Issue: ParsableCommand {
     }
 
     let size = ExtensionArguments.licenseSize(extra, validity: validity != nil, bind: target.bind != nil)
-    guard size <= Int(OLIC_LICENSE_MAX_SIZE) else {
+    // A v2 license's size is the encoder's to judge (it refuses one too long).
+    guard signers != nil || size <= Int(OLIC_LICENSE_MAX_SIZE) else {
       throw Failure("--extension: the license would be \(size) bytes; a license is at most \(OLIC_LICENSE_MAX_SIZE)")
     }
     let fields = licenseFields(
       device: target.device, licenseId: target.licenseId, allowance: allowance, minFirmware: minFirmware,
       validity: validity, bindRequest: target.bind)
-    let blob = try Signing.issue(fields, extra: extra, key: signer)
+    let blob: [UInt8]
+    if let signers {
+      blob = try signer.thresholdLicense(fields, extra: extra, signers: signers) { Failure("cannot encode the license: \(statusName($0))") }
+    } else {
+      blob = try Signing.issue(fields, extra: extra, key: signer)
+    }
 
     let output = StagedOutput()
     try output.stage(blob, to: out, mode: 0o644, what: "--out")
     try output.commit(replace: true)
     Console.out(
-      "wrote \(out): license_id \(target.licenseId), allowance \(allowance), device \(Hex.encode(target.device)), \(blob.count) bytes")
+      "wrote \(out): license_id \(target.licenseId), allowance \(allowance), device \(Hex.encode(target.device)), \(blob.count) bytes"
+        + ThresholdSummary.proposed(blob))
   }
 }

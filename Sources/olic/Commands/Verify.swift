@@ -15,7 +15,17 @@ struct Verify: ParsableCommand {
       last. Every state option defaults to 0, as on a fresh device; --now 0 means no trusted \
       time, so a license with VALIDITY gets OLIC_ERR_NO_TIME. Exits 0 only for OLIC_OK.
 
-      Example: olic verify --trusted-key reg.pub.pem --device $DEVICE_ID --now 1767225600 dev.olic
+      --threshold K (default 1) makes the device need K distinct trusted signers, as \
+      olic_config.signature_threshold does: a threshold license (v2) must carry at least K \
+      entries, every one of them from a --trusted-key and verifying, else \
+      OLIC_ERR_THRESHOLD (too few), OLIC_ERR_UNKNOWN_KEY or OLIC_ERR_SIGNATURE; a v1 \
+      license is OLIC_ERR_THRESHOLD at K >= 2. K above the number of --trusted-key is \
+      refused, as olic_init refuses it.
+
+      Examples:
+        olic verify --trusted-key reg.pub.pem --device $DEVICE_ID --now 1767225600 dev.olic
+        olic verify --threshold 2 --trusted-key a.pub.pem --trusted-key b.pub.pem --trusted-key c.pub.pem \
+          --device $DEVICE_ID dev.olic
       """)
 
   @Option(
@@ -41,6 +51,9 @@ struct Verify: ParsableCommand {
   @Option(help: ArgumentHelp("Latest trusted time the device has seen (default 0).", valueName: "T"))
   var timeHighWater: String?
 
+  @Option(help: ArgumentHelp("Distinct trusted signers a license needs (default 1).", valueName: "K"))
+  var threshold: String?
+
   @Argument(help: ArgumentHelp("The license file.", valueName: "FILE"))
   var file: String
 
@@ -58,13 +71,19 @@ struct Verify: ParsableCommand {
       lastLicenseId: try optional(lastLicenseId) { (t) throws(Failure) in try Numbers.parse(t, what: "--last-license-id") },
       requestSequence: try optional(requestSequence) { (t) throws(Failure) in try Numbers.parse(t, what: "--request-sequence") },
       timeHighWater: try optional(timeHighWater) { (t) throws(Failure) in try TimeParsing.parse(t, what: "--time-high-water") })
+    let threshold = try threshold.map { (t) throws(Failure) in
+      UInt32(try Numbers.parse(t, what: "--threshold", min: 1, max: UInt64(OLIC_MAX_TRUSTED_KEYS)))
+    } ?? 1
+    guard Int(threshold) <= keys.count else {
+      throw Failure("--threshold: \(threshold) is more than the \(keys.count) --trusted-key given; a device refuses that table")
+    }
     let firmware = try firmwareVersion.map { (t) throws(Failure) in try Numbers.parse32(t, what: "--firmware-version") } ?? 0
     let now = try optional(now) { (t) throws(Failure) in try TimeParsing.parse(t, what: "--now") }
     let license = try FileInput.read(file, what: "FILE", limit: 1 << 20)
 
     let simulated: HostDevice
     do {
-      simulated = try HostDevice(trustedKeys: keys, deviceId: deviceId, firmwareVersion: firmware, state: state)
+      simulated = try HostDevice(trustedKeys: keys, deviceId: deviceId, firmwareVersion: firmware, state: state, signatureThreshold: threshold)
     } catch {
       throw Failure("cannot set up the simulated device: \(statusName(error))")
     }

@@ -16,6 +16,7 @@ enum EventChain {
     case requestRecorded = "request_recorded"
     case licenseIssued = "license_issued"
     case anomaly = "anomaly"
+    case cosigned = "cosigned"
 
     var table: String {
       switch self {
@@ -23,6 +24,7 @@ enum EventChain {
       case .requestRecorded: return "requests"
       case .licenseIssued: return "licenses"
       case .anomaly: return "anomalies"
+      case .cosigned: return "cosignatures"
       }
     }
 
@@ -36,6 +38,8 @@ enum EventChain {
       case .licenseIssued:
         return "id, device_id, license_id, allowance, min_firmware_version, not_before, not_after, request_id, request_sequence, issued_at, key_id, sha256, blob"
       case .anomaly: return "id, device_id, name, request_sequence, detail, request_sha256, request_blob, at"
+      case .cosigned:
+        return "id, digest, device_id, license_id, allowance, signature_count, key_id, signature, signed_at, sha256, blob"
       }
     }
 

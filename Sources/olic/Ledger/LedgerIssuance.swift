@@ -8,6 +8,8 @@ struct LicenseTerms: Sendable {
   let minFirmware: UInt32
   let validity: (notBefore: UInt64, notAfter: UInt64)?
   let extra: [HostLicense.Extension]
+  /// n for a v2 (threshold) license, whose first entry this key signs; nil: v1.
+  var signers: Int? = nil
 }
 
 /// A license as the ledger holds it.
@@ -146,7 +148,7 @@ struct LedgerIssuance {
     let fields = licenseFields(
       device: device, licenseId: licenseId, allowance: terms.allowance, minFirmware: terms.minFirmware,
       validity: terms.validity, bindRequest: bind)
-    return signer.license(fields, extra: terms.extra, worker: worker)
+    return signer.license(fields, terms: terms, worker: worker)
   }
 
   @discardableResult
@@ -171,12 +173,15 @@ struct LedgerIssuance {
   private func recordLicense(
     device: [UInt8], licenseId: UInt64, requestID: Int64?, bind: UInt64?, blob: [UInt8], at now: Int64, events: EventWriter
   ) throws(Failure) {
-    try events.insert(
+    let rowID = try events.insert(
       .licenseIssued,
       [.blob(device), .u64(licenseId), .u64(terms.allowance), .int(Int64(terms.minFirmware)), .u64(terms.validity?.notBefore),
         .u64(terms.validity?.notAfter), requestID.map { .int($0) } ?? .null, .u64(bind), .int(now), .blob(signer.keyId),
         .blob(sha256Of(blob)), .blob(blob)],
       at: now)
+    // digest is outside the event's columns (schema 2 must not change past events'
+    // bytes); it is derived from the covered blob, and ledger verify recomputes it.
+    try db.run("UPDATE licenses SET digest = ? WHERE id = ?", [LicenseDigest.of(blob).map { .blob($0) } ?? .null, .int(rowID)])
   }
 
   /// The license that answered a request, checked against its recorded SHA-256.

@@ -10,6 +10,19 @@ struct DeviceRecord {
     let issuedAt: UInt64
     let keyId: [UInt8]
     let sha256: [UInt8]
+    /// BLAKE2b-256 of the signed bytes: the license's identity (nil only for a
+    /// schema-1 row whose blob the core could not read at migration).
+    let digest: [UInt8]?
+  }
+  /// A signature this party added to another's proposal (olic cosign --ledger).
+  struct Cosignature {
+    let digest: [UInt8]
+    let licenseId: UInt64
+    let allowance: UInt64
+    let signatureCount: UInt64
+    let keyId: [UInt8]
+    let signedAt: UInt64
+    let sha256: [UInt8]
   }
   struct Recorded {
     let name: String
@@ -23,6 +36,7 @@ struct DeviceRecord {
   let note: String?
   let addedAt: UInt64?
   let licenses: [License]
+  let cosignatures: [Cosignature]
   /// The report most recently recorded, decoded again by the core from its bytes.
   let latestRequest: [Field]?
   let latestReceivedAt: UInt64?
@@ -38,7 +52,7 @@ struct DeviceRecord {
     if let device {
       ids = [device]
     } else {
-      ids = try db.rows("SELECT device_id FROM devices UNION SELECT device_id FROM anomalies ORDER BY 1") { $0.blob(0) }
+      ids = try db.rows("SELECT device_id FROM devices UNION SELECT device_id FROM anomalies UNION SELECT device_id FROM cosignatures ORDER BY 1") { $0.blob(0) }
     }
     var out: [DeviceRecord] = []
     for id in ids {
@@ -53,13 +67,24 @@ struct DeviceRecord {
     }
     let licenses = try db.rows(
       """
-      SELECT license_id, allowance, min_firmware_version, not_before, not_after, request_sequence, issued_at, key_id, sha256
+      SELECT license_id, allowance, min_firmware_version, not_before, not_after, request_sequence, issued_at, key_id, sha256, digest
       FROM licenses WHERE device_id = ? ORDER BY id
       """, [.blob(device)]
     ) { s in
       License(
         licenseId: s.u64(0), allowance: s.u64(1), minFirmware: s.u64(2), notBefore: s.u64OrNil(3), notAfter: s.u64OrNil(4),
-        requestSequence: s.u64OrNil(5), issuedAt: s.u64(6), keyId: s.blob(7), sha256: s.blob(8))
+        requestSequence: s.u64OrNil(5), issuedAt: s.u64(6), keyId: s.blob(7), sha256: s.blob(8),
+        digest: s.isNull(9) ? nil : s.blob(9))
+    }
+    let cosignatures = try db.rows(
+      """
+      SELECT digest, license_id, allowance, signature_count, key_id, signed_at, sha256
+      FROM cosignatures WHERE device_id = ? ORDER BY id
+      """, [.blob(device)]
+    ) { s in
+      Cosignature(
+        digest: s.blob(0), licenseId: s.u64(1), allowance: s.u64(2), signatureCount: s.u64(3), keyId: s.blob(4),
+        signedAt: s.u64(5), sha256: s.blob(6))
     }
     let latest = try db.first("SELECT blob, sha256, received_at FROM requests WHERE device_id = ? ORDER BY id DESC LIMIT 1", [.blob(device)]) {
       ($0.blob(0), $0.blob(1), $0.u64(2))
@@ -67,7 +92,7 @@ struct DeviceRecord {
     let anomalies = try db.rows("SELECT name, request_sequence, detail, at FROM anomalies WHERE device_id = ? ORDER BY id", [.blob(device)]) { s in
       Recorded(name: s.text(0) ?? "", requestSequence: s.u64OrNil(1), detail: s.text(2) ?? "", at: s.u64(3))
     }
-    guard registered != nil || !anomalies.isEmpty else { return nil }
+    guard registered != nil || !anomalies.isEmpty || !cosignatures.isEmpty else { return nil }
     var latestFields: [Field]? = nil
     if let (blob, _, _) = latest {
       switch LedgerRequest.decode(blob, name: "stored request") {
@@ -77,7 +102,7 @@ struct DeviceRecord {
     }
     return DeviceRecord(
       device: device, publicKey: registered?.0, note: registered?.1, addedAt: registered?.2, licenses: licenses,
-      latestRequest: latestFields, latestReceivedAt: latest?.2, anomalies: anomalies)
+      cosignatures: cosignatures, latestRequest: latestFields, latestReceivedAt: latest?.2, anomalies: anomalies)
   }
 
   var json: JSONObject {
@@ -99,6 +124,18 @@ struct DeviceRecord {
       e.add("issued_at", l.issuedAt)
       e.add("key_id", hex: l.keyId)
       e.add("sha256", hex: l.sha256)
+      if let d = l.digest { e.add("digest", hex: d) } else { e.addNull("digest") }
+      return e
+    })
+    o.add("cosignatures", cosignatures.map { c in
+      var e = JSONObject()
+      e.add("digest", hex: c.digest)
+      e.add("license_id", c.licenseId)
+      e.add("allowance", c.allowance)
+      e.add("signature_count", c.signatureCount)
+      e.add("key_id", hex: c.keyId)
+      e.add("signed_at", c.signedAt)
+      e.add("sha256", hex: c.sha256)
       return e
     })
     if let latestRequest {
@@ -130,7 +167,11 @@ struct DeviceRecord {
     for (i, l) in licenses.enumerated() {
       let window = l.notBefore.map { "\(time($0))..\(time(l.notAfter ?? 0))" } ?? "none"
       lines.append(
-        "license[\(i)]: license_id=\(l.licenseId) allowance=\(l.allowance) min_firmware_version=\(l.minFirmware) window=\(window) request_sequence=\(optional(l.requestSequence)) issued_at=\(time(l.issuedAt)) key_id=\(Hex.encode(l.keyId)) sha256=\(Hex.encode(l.sha256))")
+        "license[\(i)]: license_id=\(l.licenseId) allowance=\(l.allowance) min_firmware_version=\(l.minFirmware) window=\(window) request_sequence=\(optional(l.requestSequence)) issued_at=\(time(l.issuedAt)) key_id=\(Hex.encode(l.keyId)) sha256=\(Hex.encode(l.sha256)) digest=\(l.digest.map { Hex.encode($0) } ?? "none")")
+    }
+    for (i, c) in cosignatures.enumerated() {
+      lines.append(
+        "cosigned[\(i)]: digest=\(Hex.encode(c.digest)) license_id=\(c.licenseId) allowance=\(c.allowance) signature_count=\(c.signatureCount) key_id=\(Hex.encode(c.keyId)) signed_at=\(time(c.signedAt)) sha256=\(Hex.encode(c.sha256))")
     }
     if let latestRequest {
       lines.append("latest_request: " + Report.text(latestRequest).split(separator: "\n").map { $0.replacingFirst(": ", with: "=") }.joined(separator: " "))

@@ -72,7 +72,35 @@ enum LedgerSchema {
       hash BLOB NOT NULL,
       UNIQUE(kind, row_id)
     );
+    """,
+    // 2: threshold licenses (wire v2). A v2 license's identity is its digest,
+    // BLAKE2b-256 of [0, body_end): the same license can be assembled into blobs
+    // that differ only in their signature entries, so sha256 of the blob is no
+    // key for it. digest is NULL only on rows recorded before this migration
+    // (the backfill below fills every one it can). The events of the licenses
+    // table keep their v1 columns, so no past event's bytes change; `ledger
+    // verify` recomputes each digest from its (covered) blob instead.
+    // cosignatures: what this party signed of someone else's proposal, with the
+    // blob as it wrote it out; the device need not be registered here.
     """
+    ALTER TABLE licenses ADD COLUMN digest BLOB CHECK(digest IS NULL OR (typeof(digest) = 'blob' AND length(digest) = 32));
+    CREATE UNIQUE INDEX licenses_by_digest ON licenses(digest) WHERE digest IS NOT NULL;
+    CREATE TABLE cosignatures(
+      id INTEGER PRIMARY KEY,
+      digest BLOB NOT NULL CHECK(typeof(digest) = 'blob' AND length(digest) = 32),
+      device_id BLOB NOT NULL CHECK(typeof(device_id) = 'blob' AND length(device_id) = 32),
+      license_id INTEGER NOT NULL,
+      allowance INTEGER NOT NULL,
+      signature_count INTEGER NOT NULL,
+      key_id BLOB NOT NULL CHECK(typeof(key_id) = 'blob' AND length(key_id) = 8),
+      signature BLOB NOT NULL CHECK(typeof(signature) = 'blob' AND length(signature) = 64),
+      signed_at INTEGER NOT NULL,
+      sha256 BLOB NOT NULL,
+      blob BLOB NOT NULL,
+      UNIQUE(digest, key_id)
+    );
+    CREATE INDEX cosignatures_by_device ON cosignatures(device_id, license_id);
+    """,
   ]
 
   static var version: Int32 { Int32(migrations.count) }
@@ -133,12 +161,24 @@ enum LedgerSchema {
     try db.first("PRAGMA \(name)") { $0.int(0) } ?? 0
   }
 
+  /// Every license recorded under schema 1 is a v1 license; its digest comes from
+  /// its blob through the core. A blob the core no longer reads keeps NULL, and
+  /// `ledger verify` names it.
+  private static func backfillDigests(_ db: Database) throws(Failure) {
+    let rows = try db.rows("SELECT id, blob FROM licenses WHERE digest IS NULL") { ($0.int(0), $0.blob(1)) }
+    for (id, blob) in rows {
+      guard let digest = LicenseDigest.of(blob) else { continue }
+      try db.run("UPDATE licenses SET digest = ? WHERE id = ?", [.blob(digest), .int(id)])
+    }
+  }
+
   private static func migrate(_ db: Database) throws(Failure) {
     try db.immediate { () throws(Failure) in
       // Re-read inside the write lock: another process may have migrated first.
       var at = Int32(try pragma(db, "user_version"))
       while at < version {
         try db.exec(migrations[Int(at)])
+        if at == 1 { try backfillDigests(db) }
         at += 1
         try db.exec("PRAGMA user_version = \(at)")
       }

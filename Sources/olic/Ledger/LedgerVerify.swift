@@ -47,7 +47,25 @@ enum LedgerVerify {
         throw Failure("\(db.name): \(kind.table) row \(uncovered) is on no event: it was inserted outside olic")
       }
     }
+    try checkDigests(db)
     return Head(events: expected - 1, hash: previous)
+  }
+
+  /// The digest columns are outside the chain (adding them must not change past
+  /// events), so each is checked against the covered blob it is derived from.
+  private static func checkDigests(_ db: Database) throws(Failure) {
+    for table in ["licenses", "cosignatures"] {
+      let rows = try db.rows("SELECT id, digest, blob FROM \(table) ORDER BY id") { ($0.int(0), $0.value(1), $0.blob(2)) }
+      for (id, stored, blob) in rows {
+        guard case .blob(let digest) = stored else {
+          if table == "licenses", case .null = stored, LicenseDigest.of(blob) == nil { continue }
+          throw Failure("\(db.name): \(table) row \(id) has no digest: the row was edited")
+        }
+        guard LicenseDigest.of(blob) == digest else {
+          throw Failure("\(db.name): \(table) row \(id): its digest is not the digest of its license: the row was edited")
+        }
+      }
+    }
   }
 
   /// The hash of event `seq` as the chain computes it (for checkpoints, after check).

@@ -140,7 +140,7 @@ enum BlobReport {
 
   /// One extension: known types by name with their decoded fields, every type
   /// with its raw value in hex.
-  private static func describe(_ e: olic_extension, blob: [UInt8], license: olic_license) -> [Field] {
+  static func describe(_ e: olic_extension, blob: [UInt8], license: olic_license) -> [Field] {
     let start = Int(e.offset)
     let end = start + Int(e.length)
     let value = start <= end && end <= blob.count ? Array(blob[start..<end]) : []

@@ -66,7 +66,7 @@ struct LedgerIssue {
     let answers = license.requestSequence.map { ", answers request_sequence \($0)" } ?? ""
     let what = again ? "the license already issued for this request, byte for byte" : "recorded in \(ledger)"
     Console.out(
-      "wrote \(out): license_id \(license.licenseId), allowance \(license.allowance), device \(Hex.encode(license.device))\(answers), \(license.blob.count) bytes; \(what)")
+      "wrote \(out): license_id \(license.licenseId), allowance \(license.allowance), device \(Hex.encode(license.device))\(answers), \(license.blob.count) bytes\(ThresholdSummary.proposed(license.blob)); \(what)")
   }
 }
 

@@ -8,12 +8,15 @@ struct LedgerShow: ParsableCommand {
     discussion: """
       For every device (or only --device): its public key; every license issued \
       (license_id, allowance, min firmware, VALIDITY window, the request_sequence it \
-      answers, time, signer key_id, SHA-256 of the blob); allowance_issued, the saturating \
-      sum; the latest report with every request field; every anomaly. Devices that are not \
-      registered appear when their refused requests were recorded. --json prints \
-      {"devices": [...]}, one object per device with the keys device_id, public_key, \
-      registered, note, added_at, allowance_issued, licenses, latest_request (null if none) \
-      and anomalies (name, request_sequence, detail, at).
+      answers, time, signer key_id, SHA-256 of the blob, and digest: BLAKE2b-256 of the \
+      signed bytes, a threshold license's identity); every threshold license this party \
+      co-signed (olic cosign --ledger), by digest; allowance_issued, the saturating sum; \
+      the latest report with every request field; every anomaly. Devices that are not \
+      registered appear when their refused requests or co-signatures were recorded. --json \
+      prints {"devices": [...]}, one object per device with the keys device_id, public_key, \
+      registered, note, added_at, allowance_issued, licenses, cosignatures (digest, \
+      license_id, allowance, signature_count, key_id, signed_at, sha256), latest_request \
+      (null if none) and anomalies (name, request_sequence, detail, at).
 
       Example: olic ledger show reg.db --device $DEVICE_ID --json
       """)
@@ -49,43 +52,80 @@ struct LedgerShow: ParsableCommand {
 struct LedgerExport: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write the exact bytes of a license the ledger issued, again.",
+    abstract: "Write the exact bytes of a license the ledger issued or co-signed, again.",
     discussion: """
-      The blob is checked against its recorded SHA-256 before it is written; the file is \
-      written whole or not at all and replaces an existing one.
+      Name the license by --device and --license-id (a license this ledger issued), or by \
+      --digest (the license's BLAKE2b-256 digest of its signed bytes, as ledger show lists \
+      it): a license this ledger issued, else the blob this party wrote out when it \
+      co-signed that license (the latest, if it co-signed it more than once). The blob is \
+      checked against its recorded SHA-256 before it is written; the file is written whole \
+      or not at all and replaces an existing one.
 
-      Example: olic ledger export reg.db --device $DEVICE_ID --license-id 3 --out dev.olic
+      Examples:
+        olic ledger export reg.db --device $DEVICE_ID --license-id 3 --out dev.olic
+        olic ledger export reg.db --digest $DIGEST --out dev.olic
       """)
 
   @Argument(help: ArgumentHelp("The ledger.", valueName: "DB"))
   var db: String
 
   @Option(help: ArgumentHelp("The device id, 64 hex digits.", valueName: "HEX"))
-  var device: String
+  var device: String?
 
   @Option(help: ArgumentHelp("The license id.", valueName: "N"))
-  var licenseId: String
+  var licenseId: String?
+
+  @Option(help: ArgumentHelp("The license's digest, 64 hex digits (instead of --device and --license-id).", valueName: "HEX"))
+  var digest: String?
 
   @Option(help: ArgumentHelp("Where to write the license.", valueName: "FILE"))
   var out: String
 
+  func validate() throws {
+    if digest != nil {
+      if device != nil || licenseId != nil { throw ValidationError("--digest names the license alone: no --device or --license-id with it") }
+    } else if device == nil || licenseId == nil {
+      throw ValidationError("Missing --device and --license-id (or --digest)")
+    }
+  }
+
   func run() throws {
-    let device = try Hex.decode(self.device, bytes: 32, what: "--device", thing: "a device id")
-    let licenseId = try Numbers.parse(self.licenseId, what: "--license-id", min: 1)
     let ledger = try LedgerSchema.open(db)
-    let found = try ledger.first("SELECT blob, sha256 FROM licenses WHERE device_id = ? AND license_id = ?", [.blob(device), .u64(licenseId)]) {
-      ($0.blob(0), $0.blob(1))
-    }
-    guard let (blob, digest) = found else {
-      throw Failure("--license-id: the ledger \(printable(db)) holds no license \(licenseId) for device \(Hex.encode(device))")
-    }
-    guard sha256Of(blob) == digest else {
-      throw Failure("--license-id: license \(licenseId) of device \(Hex.encode(device)) does not match its recorded SHA-256; run olic ledger verify")
+    let blob: [UInt8]
+    let label: String
+    if let digest {
+      let wanted = try Hex.decode(digest, bytes: 32, what: "--digest", thing: "a license digest")
+      let found = try ledger.first("SELECT blob, sha256 FROM licenses WHERE digest = ?", [.blob(wanted)]) { ($0.blob(0), $0.blob(1)) }
+        ?? ledger.first("SELECT blob, sha256 FROM cosignatures WHERE digest = ? ORDER BY id DESC LIMIT 1", [.blob(wanted)]) {
+          ($0.blob(0), $0.blob(1))
+        }
+      guard let (bytes, sha) = found else {
+        throw Failure("--digest: the ledger \(printable(db)) holds no license with digest \(Hex.encode(wanted))")
+      }
+      guard sha256Of(bytes) == sha else {
+        throw Failure("--digest: the license with digest \(Hex.encode(wanted)) does not match its recorded SHA-256; run olic ledger verify")
+      }
+      blob = bytes
+      label = "digest \(Hex.encode(wanted))"
+    } else {
+      let device = try Hex.decode(self.device ?? "", bytes: 32, what: "--device", thing: "a device id")
+      let licenseId = try Numbers.parse(self.licenseId ?? "", what: "--license-id", min: 1)
+      let found = try ledger.first("SELECT blob, sha256 FROM licenses WHERE device_id = ? AND license_id = ?", [.blob(device), .u64(licenseId)]) {
+        ($0.blob(0), $0.blob(1))
+      }
+      guard let (bytes, sha) = found else {
+        throw Failure("--license-id: the ledger \(printable(db)) holds no license \(licenseId) for device \(Hex.encode(device))")
+      }
+      guard sha256Of(bytes) == sha else {
+        throw Failure("--license-id: license \(licenseId) of device \(Hex.encode(device)) does not match its recorded SHA-256; run olic ledger verify")
+      }
+      blob = bytes
+      label = "license_id \(licenseId), device \(Hex.encode(device))"
     }
     let output = StagedOutput()
     try output.stage(blob, to: out, mode: 0o644, what: "--out")
     try output.commit(replace: true)
-    Console.out("wrote \(out): license_id \(licenseId), device \(Hex.encode(device)), \(blob.count) bytes, sha256 \(Hex.encode(digest))")
+    Console.out("wrote \(out): \(label), \(blob.count) bytes, sha256 \(Hex.encode(sha256Of(blob)))")
   }
 }
 
