@@ -54,19 +54,8 @@ int crypto_sign_verify_detached(const unsigned char *sig, const unsigned char *m
   return real(sig, m, mlen, key);
 }
 
-static uint8_t ram[OLIC_STORAGE_MIN_SIZE];
-static int ram_read(void *c, uint32_t o, void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(b, ram + o, n);
-  return 0;
-}
-static int ram_write(void *c, uint32_t o, const void *b, uint32_t n) {
-  (void)c;
-  if (o > sizeof ram || n > sizeof ram - o) return -1;
-  memcpy(ram + o, b, n);
-  return 0;
-}
+#include "ram_storage.h"
+
 static olic_storage storage = {NULL, sizeof ram, ram_read, ram_write};
 
 typedef struct blob {
