@@ -38,6 +38,16 @@ class Suite:
 
     # --- running -----------------------------------------------------------
 
+    def guarded(self, function, *args):
+        """One test group: a harness error (any exception) fails it, and the
+        groups after it still run. Returns what the group returned, or None."""
+        try:
+            return function(*args)
+        except Exception as error:  # a harness error is a failure, never a silent pass
+            self.failed += 1
+            print(f"FAIL [{self.current}] harness error in {getattr(function, '__name__', 'step')}: {error!r}")
+            return None
+
     def run(self, *args, cwd=None, binary=True, codes=(0, 1, 2)):
         """codes: the exit codes the command may give (cosign's refusals add 3 to 6)."""
         proc = subprocess.run([self.olic, *args], capture_output=True, cwd=cwd or self.work,
@@ -759,15 +769,13 @@ def main():
     state = {}
 
     def step(function, *needs):
-        """One test group; a harness error fails it without stopping the others."""
-        try:
+        """One test group, which fails (and is not run) without what it needs."""
+        def group():
             if any(n not in state for n in needs):
                 raise RuntimeError(f"skipped: needs {needs} from an earlier group that failed")
             return function()
-        except Exception as error:  # a harness error is a failure, never a silent pass
-            s.failed += 1
-            print(f"FAIL [{s.current}] harness error in {function.__name__}: {error!r}")
-            return None
+        group.__name__ = function.__name__
+        return s.guarded(group)
 
     def issue_group():
         state["dev"], state["trusted"], _ = test_issue_and_inspect(s, device_binary)

@@ -565,12 +565,7 @@ def main():
     s = Suite(olic, runs)
     k = Keys(s, os.path.abspath(args.module))
 
-    def step(function, *a):
-        try:
-            function(*a)
-        except Exception as error:  # a harness error is a failure, never a silent pass
-            s.failed += 1
-            print(f"FAIL [{s.current}] harness error in {function.__name__}: {error!r}")
+    step = s.guarded
 
     step(test_encrypted_files, k)
     step(test_permissions, k)

@@ -694,11 +694,7 @@ def main():
     def step(function):
         began = time.monotonic()
         try:
-            return function()
-        except Exception as error:  # a harness error is a failure, never a silent pass
-            s.failed += 1
-            print(f"FAIL [{s.current}] harness error in {getattr(function, '__name__', 'step')}: {error!r}")
-            return None
+            return s.guarded(function)
         finally:
             print(f"  [{s.current}] {time.monotonic() - began:.1f} s")
 

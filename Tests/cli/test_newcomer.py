@@ -456,11 +456,7 @@ def main():
     s = Suite(olic, runs)
     for group in (lambda: test_unknown_names(s), lambda: test_wrong_kind(s, device_binary), lambda: test_inspect(s),
                   lambda: test_device_keys(s, device_binary, args.cc, args.sodium_libs), lambda: test_batch_csv(s)):
-        try:
-            group()
-        except Exception as error:  # a harness error is a failure, never a silent pass
-            s.failed += 1
-            print(f"FAIL [{s.current}] harness error: {error!r}")
+        s.guarded(group)
     print(f"{s.passed} passed, {s.failed} failed")
     sys.exit(1 if s.failed else 0)
 
