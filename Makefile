@@ -38,9 +38,10 @@ deps:
 	fi
 
 # The exports that only tools call (include/olic.h, "Tools"): the helpers for
-# assembling a threshold license. They ship in build/libolic-tools.a, so a
-# device's library holds only what a device runs, plus the encoder and request
-# verifier of the ABI.
+# assembling a threshold license. They ship in build/libolic-tools.a, so the
+# device's library holds what a device runs and the rest of the ABI (the
+# encoder, the request verifier, olic_key_id, olic_license_extension), but no
+# code that only a regulator's tools call.
 TOOL_EXPORTS := olic_parse_proposal olic_add_signature olic_license_digest
 # What a program that uses the whole ABI links (order does not matter: the
 # tools archive carries private copies of the parts it shares with the core).
