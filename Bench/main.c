@@ -1,6 +1,6 @@
 /* make bench: measures libolic.a as a vendor links it, writes build/bench.json,
    prints a table, and exits non-zero when a budget is missed.
-   Usage: bench ARCHIVE OLIC_CLI CROSS_SIZES_JSON WORKDIR OUT_JSON */
+   Usage: bench ARCHIVE TOOLS_ARCHIVE OLIC_CLI CROSS_SIZES_JSON WORKDIR OUT_JSON */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <sched.h>
 #include <stdbool.h>
@@ -50,12 +50,12 @@ static const char *batch_out_parent(const char *workdir) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: %s ARCHIVE OLIC_CLI CROSS_SIZES_JSON WORKDIR OUT_JSON\n", argv[0]);
+  if (argc != 7) {
+    fprintf(stderr, "usage: %s ARCHIVE TOOLS_ARCHIVE OLIC_CLI CROSS_SIZES_JSON WORKDIR OUT_JSON\n", argv[0]);
     return 2;
   }
-  const char *archive = argv[1], *olic = argv[2], *cross = argv[3], *workdir = argv[4],
-             *out_path = argv[5];
+  const char *archive = argv[1], *tools_archive = argv[2], *olic = argv[3], *cross = argv[4],
+             *workdir = argv[5], *out_path = argv[6];
   if (sodium_init() < 0) {
     fprintf(stderr, "bench: sodium_init failed\n");
     return 2;
@@ -76,6 +76,7 @@ int main(int argc, char **argv) {
   fprintf(stderr, "bench: stack high-water marks...\n");
   if (bench_stack(&r.stack)) { fprintf(stderr, "bench: stack fixtures failed\n"); return 2; }
   bench_text_bytes(archive, &r.sizes);
+  bench_tools_text_bytes(tools_archive, &r.sizes);
   bench_hardening_bytes(archive, &r.sizes);
   bench_cross_sizes(cross, &r.sizes);
   if (CPU_COUNT(&all_cpus) > 0) (void)sched_setaffinity(0, sizeof all_cpus, &all_cpus);

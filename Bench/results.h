@@ -58,6 +58,8 @@ typedef struct size_results {
   bool text_measured;
   uint64_t text_bytes;
   char text_note[256];
+  bool tools_measured;
+  uint64_t tools_bytes;
   bool cross_present;
   char cross_json[4096];                   /* normalised {"target": bytes, ...} */
   char cross_note[256];

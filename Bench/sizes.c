@@ -43,6 +43,13 @@ void bench_text_bytes(const char *archive, size_results *out) {
   out->text_bytes = total;
 }
 
+void bench_tools_text_bytes(const char *archive, size_results *out) {
+  size_results tools = {0};
+  bench_text_bytes(archive, &tools);
+  out->tools_measured = tools.text_measured;
+  out->tools_bytes = tools.text_bytes;
+}
+
 /* Mangled-name fragments of the hardening's own functions
    (Sources/OfflineLicensing/Twins.swift, StateTwins.swift, Hardening.swift). */
 static const char *const hardening_functions[] = {

@@ -9,6 +9,10 @@
    holds only the Swift core (libsodium is linked separately, never counted). */
 void bench_text_bytes(const char *archive, size_results *out);
 
+/* tools_text_bytes: the same sum over libolic-tools.a, the exports only tools
+   call (report only: a device does not link it). */
+void bench_tools_text_bytes(const char *archive, size_results *out);
+
 /* hardening_text_bytes: the bytes of the fault-hardening functions of the core
    in `archive` (the twins, faultDetected and their helpers), from `nm -S`. What
    the hardening inlines into the exports is not in it; docs/performance.md has

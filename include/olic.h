@@ -386,6 +386,12 @@ OLIC_NODISCARD olic_status olic_encode_license(const olic_license *fields,
                                                const olic_extension *extra, size_t extra_count,
                                                uint8_t *out, size_t capacity, size_t *out_len);
 
+/* ---- Tools: build/libolic-tools.a, not libolic.a ----
+   The three functions below serve the tools that assemble a threshold license
+   (propose, cosign, record). No device calls them, so they ship in a second
+   archive: link it beside libolic.a (`pkg-config --libs olic` names both).
+   A device's image then holds only what a device runs. */
+
 /* The tools' decoder of licenses still gathering signatures (one decoder: the
    tools never read the format themselves). Runs check steps 1-5 exactly as
    olic_parse does, for both versions, with one difference for v2: the entries

@@ -8,17 +8,18 @@ C_TESTS := $(patsubst Tests/C/%.c,$(BUILD)/ctest/%,$(wildcard Tests/C/*.c))
 test-swift: | deps
 	swift test 2>&1 | tail -n 25
 
-# The link line is the one the README promises vendors, and nothing more.
-$(BUILD)/ctest/%: Tests/C/%.c $(BUILD)/libolic.a
+# The link line is the one the README promises vendors, and nothing more: the
+# device library, and for the tests of the tools' exports the tools archive.
+$(BUILD)/ctest/%: Tests/C/%.c $(OLIC_ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(if $(filter threshold_test,$*),$(OLIC_ARCHIVES),$(BUILD)/libolic.a) $(SODIUM_LIBS) -o $@
 
 test-c: $(C_TESTS) test-heap
 	@for t in $(C_TESTS); do echo "== $$t"; $$t; done
 
 # The firmware library must not reach the heap, and must hold Embedded Swift code.
-test-heap: $(BUILD)/libolic.a
-	@if nm -u $(BUILD)/libolic.a | grep -wE 'malloc|calloc|realloc|free|posix_memalign|aligned_alloc|swift_slowAlloc'; then \
+test-heap: $(OLIC_ARCHIVES)
+	@if nm -u $(OLIC_ARCHIVES) | grep -wE 'malloc|calloc|realloc|free|posix_memalign|aligned_alloc|swift_slowAlloc'; then \
 	  echo "FAIL: libolic.a references the heap"; exit 1; fi
 	@syms=$$(nm -g --defined-only $(BUILD)/libolic.a); \
 	for f in olic_status_name olic_parse olic_provision olic_init olic_check olic_install \
@@ -26,7 +27,11 @@ test-heap: $(BUILD)/libolic.a
 	  grep -qw "T $$f" <<<"$$syms" || { echo "FAIL: $$f not exported"; exit 1; }; done
 	@# Embedded Swift mangles with the $$e prefix: the archive must hold the Swift core.
 	@all=$$(nm $(BUILD)/libolic.a); grep -qF '$$e16OfflineLicensing' <<<"$$all" || { echo "FAIL: no Embedded Swift code in libolic.a"; exit 1; }
-	@echo "libolic.a: every spec function exported, no heap reference"
+	@# The tools' exports are in libolic-tools.a, and only there.
+	@for f in $(TOOL_EXPORTS); do \
+	  nm -g --defined-only $(BUILD)/libolic-tools.a | grep -qw "T $$f" || { echo "FAIL: $$f not in libolic-tools.a"; exit 1; }; \
+	  ! nm -g --defined-only $(BUILD)/libolic.a | grep -qw "$$f" || { echo "FAIL: $$f in libolic.a"; exit 1; }; done
+	@echo "libolic.a: every spec function exported, no heap reference; libolic-tools.a: the tools' exports"
 
 run-example: $(BUILD)/ctest/readme_example
 	$(BUILD)/ctest/readme_example

@@ -54,9 +54,9 @@ fault-deps: | qemu-deps
 	fi
 
 # The licenses: encoded by the core (build/libolic.a), signed with fixed seeds.
-$(FAULT_DIR)/gen_blobs: Tests/fault/gen_blobs.c $(BUILD)/libolic.a include/olic.h | deps
+$(FAULT_DIR)/gen_blobs: Tests/fault/gen_blobs.c $(OLIC_ARCHIVES) include/olic.h | deps
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(OLIC_ARCHIVES) $(SODIUM_LIBS) -o $@
 
 $(FAULT_DIR)/blobs.c: $(FAULT_DIR)/gen_blobs
 	$(FAULT_DIR)/gen_blobs $@

@@ -19,9 +19,9 @@ $(BUILD)/mock-firmware: $(FIRMWARE_SOURCES) $(FIRMWARE_HEADERS) include/olic.h $
 
 # Test-only license mint: olic_encode_license from the core, signed with
 # libsodium directly, so the firmware tests do not depend on the CLI.
-$(FIRMWARE_TEST_DIR)/mint: Tests/firmware/mint.c include/olic.h $(BUILD)/libolic.a | deps
+$(FIRMWARE_TEST_DIR)/mint: Tests/firmware/mint.c include/olic.h $(OLIC_ARCHIVES) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(FIRMWARE_CFLAGS) $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+	$(CC) $(FIRMWARE_CFLAGS) $< -Iinclude $(OLIC_ARCHIVES) $(SODIUM_LIBS) -o $@
 
 test-firmware: $(BUILD)/mock-firmware $(FIRMWARE_TEST_DIR)/mint
 	python3 Tests/firmware/run_tests.py --firmware $(BUILD)/mock-firmware \

@@ -20,10 +20,11 @@ INSTALL_DOCS := README.md $(sort $(wildcard docs/*.md))
 # network").
 install: install-lib install-cli install-docs
 
-install-lib: $(BUILD)/libolic.a include/olic.h
+install-lib: $(OLIC_ARCHIVES) include/olic.h
 	install -d "$(DESTDIR)$(PREFIX)/include" "$(DESTDIR)$(PREFIX)/lib/pkgconfig"
 	install -m 0644 include/olic.h "$(DESTDIR)$(PREFIX)/include/olic.h"
 	install -m 0644 $(BUILD)/libolic.a "$(DESTDIR)$(PREFIX)/lib/libolic.a"
+	install -m 0644 $(BUILD)/libolic-tools.a "$(DESTDIR)$(PREFIX)/lib/libolic-tools.a"
 	printf '%s\n' \
 	  'prefix=$(abspath $(PREFIX))' \
 	  'exec_prefix=$${prefix}' \
@@ -35,7 +36,7 @@ install-lib: $(BUILD)/libolic.a include/olic.h
 	  'Version: $(OLIC_RELEASE)' \
 	  'Requires: libsodium' \
 	  'Cflags: -I$${includedir}' \
-	  'Libs: -L$${libdir} -lolic' \
+	  'Libs: -L$${libdir} -lolic-tools -lolic' \
 	  > "$(DESTDIR)$(PREFIX)/lib/pkgconfig/olic.pc"
 	chmod 0644 "$(DESTDIR)$(PREFIX)/lib/pkgconfig/olic.pc"
 
@@ -50,7 +51,7 @@ install-docs: $(INSTALL_DOCS)
 
 # Installs into a fresh prefix and builds an outside program from it with
 # nothing but pkg-config, as a vendor would.
-test-install: $(BUILD)/libolic.a $(BUILD)/olic
+test-install: $(OLIC_ARCHIVES) $(BUILD)/olic
 	Tests/install/run.sh
 
 TEST_TARGETS += test-install

@@ -69,9 +69,9 @@ $(QEMU_DIR)/blobs.c: Sources/BareMetal/scripts/gen-blobs.sh $(BUILD)/olic
 
 # The threshold scenario's v2 licenses: the core's encoder and olic_add_signature
 # on the host, signed with libsodium from fixed seeds.
-$(QEMU_DIR)/gen_threshold_blobs: Sources/BareMetal/scripts/gen_threshold_blobs.c $(BUILD)/libolic.a include/olic.h | deps
+$(QEMU_DIR)/gen_threshold_blobs: Sources/BareMetal/scripts/gen_threshold_blobs.c $(OLIC_ARCHIVES) include/olic.h | deps
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(BUILD)/libolic.a $(SODIUM_LIBS) -o $@
+	$(CC) -std=c11 -Wall -Wextra -Werror $< -Iinclude $(OLIC_ARCHIVES) $(SODIUM_LIBS) -o $@
 
 $(QEMU_DIR)/threshold_blobs.c: $(QEMU_DIR)/gen_threshold_blobs
 	$(QEMU_DIR)/gen_threshold_blobs $@

@@ -55,42 +55,47 @@ func encodeLicense(
     total += LicenseLayout.extensionHeaderSize + e.length
     guard total <= LicenseLayout.maxSize else { throw OLIC_ERR_MALFORMED }
   }
-  guard b.count >= total else { throw OLIC_ERR_BUFFER }
+  guard b.count >= total, let base = b.baseAddress else { throw OLIC_ERR_BUFFER }
+  // Reserved bytes and the signature (v2: every entry) start zero, so the
+  // output never carries stale caller bytes and the tools find empty entries.
+  base.initializeMemory(as: UInt8.self, repeating: 0, count: total)
 
-  try b.put32(Wire.magic, at: Wire.magicOffset)
-  try b.put8(v2 ? LicenseLayout.v2 : LicenseLayout.v1, at: Wire.versionOffset)
-  try b.put8(UInt8(OLIC_TYPE_LICENSE), at: Wire.typeOffset)
-  try b.put16(UInt16(truncatingIfNeeded: total), at: Wire.totalLengthOffset)
+  // The fixed fields lie in [0, 72) and total >= 72 + the signature area,
+  // so the one check above covers every store below up to the extensions.
+  func store<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
+    base.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+  }
+  func store<T>(bytesOf value: T, _ offset: Int) {
+    withUnsafeBytes(of: value) { v in (base + offset).copyMemory(from: v.baseAddress.unsafelyUnwrapped, byteCount: v.count) }
+  }
+  store(Wire.magic, Wire.magicOffset)
+  store(v2 ? LicenseLayout.v2 : LicenseLayout.v1, Wire.versionOffset)
+  store(UInt8(OLIC_TYPE_LICENSE), Wire.typeOffset)
+  store(UInt16(truncatingIfNeeded: total), Wire.totalLengthOffset)
   if v2 {
-    try b.put8(UInt8(truncatingIfNeeded: signers), at: LicenseLayout.signatureCountOffset)
-    for i in 0..<LicenseLayout.reservedSize { try b.put8(0, at: LicenseLayout.reservedOffset + i) }
+    store(UInt8(truncatingIfNeeded: signers), LicenseLayout.signatureCountOffset)
   } else {
-    try withUnsafeBytes(of: fields.key_id) { (k) throws(olic_status) in
-      try b.putBytes(k, at: LicenseLayout.keyIdOffset)
-    }
+    store(bytesOf: fields.key_id, LicenseLayout.keyIdOffset)
   }
-  try withUnsafeBytes(of: fields.device_id) { (d) throws(olic_status) in
-    try b.putBytes(d, at: LicenseLayout.deviceIdOffset)
-  }
-  try b.put64(fields.license_id, at: LicenseLayout.licenseIdOffset)
-  try b.put64(fields.allowance, at: LicenseLayout.allowanceOffset)
-  try b.put32(fields.min_firmware_version, at: LicenseLayout.minFirmwareOffset)
-  try b.put32(fields.flags, at: LicenseLayout.flagsOffset)
+  store(bytesOf: fields.device_id, LicenseLayout.deviceIdOffset)
+  store(fields.license_id, LicenseLayout.licenseIdOffset)
+  store(fields.allowance, LicenseLayout.allowanceOffset)
+  store(fields.min_firmware_version, LicenseLayout.minFirmwareOffset)
+  store(fields.flags, LicenseLayout.flagsOffset)
 
+  // Repeated selection of the next larger type. A type given twice is
+  // emitted once, so the TLVs then fall short of `total`: a layout error,
+  // never a silent duplicate.
   var offset = LicenseLayout.extensionsOffset
   var previous = -1
   while true {
     var next: PendingExtension? = nil
-    var nextCount = 0
     for i in 0..<candidates {
       guard let e = pending(i, fields, extra), Int(e.type) > previous else { continue }
-      if let n = next, n.type < e.type { continue }
-      if let n = next, n.type == e.type { nextCount += 1; continue }
+      if let n = next, n.type <= e.type { continue }
       next = e
-      nextCount = 1
     }
     guard let e = next else { break }
-    guard nextCount == 1 else { throw OLIC_ERR_MALFORMED }
     try b.put16(e.type, at: offset)
     try b.put16(UInt16(truncatingIfNeeded: e.length), at: offset + 2)
     let valueOffset = offset + LicenseLayout.extensionHeaderSize
@@ -107,8 +112,5 @@ func encodeLicense(
   }
   // Every candidate was emitted once, so offset is where the signatures start.
   guard offset == total - tail else { throw OLIC_ERR_MALFORMED }
-  // Zero the signature (v2: every entry) so that the output never carries
-  // stale caller bytes, and the tools find empty entries to fill.
-  for i in 0..<tail { try b.put8(0, at: offset + i) }
   return total
 }

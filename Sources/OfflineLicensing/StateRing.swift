@@ -36,13 +36,8 @@ enum StateRing {
   /// The generation a slot's header claims, or nil when magic or format rule it
   /// out (such a slot can never be intact, so it is never hashed).
   static func claimedGeneration(_ storage: olic_storage, slot: UInt32) throws(olic_status) -> UInt64? {
-    guard let read = storage.read, let offset = offset(of: slot, in: storage) else { throw OLIC_ERR_ARGUMENT }
-    var header = InlineArray<16, UInt8>(repeating: 0)
-    let status = withUnsafeMutableBytes(of: &header) { buffer -> Int32 in
-      read(storage.ctx, offset, buffer.baseAddress, UInt32(headerSize))
-    }
-    guard status == 0 else { throw OLIC_ERR_STORAGE }
-    let s = header.span.bytes
+    let header = try readSlot(storage, slot: slot, count: headerSize)
+    let s = header.span.bytes.extracting(first: headerSize)
     guard try s.le32(at: StateRecord.magicOffset) == StateRecord.magic,
       try s.le32(at: StateRecord.formatOffset) == StateRecord.format
     else { return nil }
@@ -111,15 +106,12 @@ enum StateRing {
   static func verify(
     _ storage: olic_storage, generation: UInt64, slot first: UInt32, shared: Bool
   ) throws(olic_status) -> Found {
-    guard shared else {
-      if let record = try readRecord(storage, slot: first), record.generation == generation {
-        return .record(record)
-      }
-      return .nothing
-    }
+    // Only a shared generation needs the later slots' headers: its first slot
+    // is known to claim it, and an unshared one has no other slot to try.
+    let end = shared ? slotCount(storage.size) : first &+ 1
     var found: CommittedRecord? = nil
-    for slot in first..<slotCount(storage.size)
-    where try claimedGeneration(storage, slot: slot) == generation {
+    for slot in first..<max(first, end) {
+      if shared, try claimedGeneration(storage, slot: slot) != generation { continue }
       guard let record = try readRecord(storage, slot: slot), record.generation == generation
       else { continue }
       guard found == nil else { return .tie }

@@ -24,16 +24,24 @@ func usableStorage(_ storage: UnsafePointer<olic_storage>?) -> olic_storage? {
 
 /// Reads one slot. OLIC_ERR_STORAGE if the callback fails; nil if not intact.
 func readRecord(_ storage: olic_storage, slot: UInt32) throws(olic_status) -> CommittedRecord? {
-  guard let read = storage.read, let offset = StateRing.offset(of: slot, in: storage) else {
-    throw OLIC_ERR_ARGUMENT
-  }
-  var record = InlineArray<96, UInt8>(repeating: 0)
-  let status = withUnsafeMutableBytes(of: &record) { buffer -> Int32 in
-    read(storage.ctx, offset, buffer.baseAddress, UInt32(StateRecord.size))
-  }
-  guard status == 0 else { throw OLIC_ERR_STORAGE }
+  let record = try readSlot(storage, slot: slot, count: StateRecord.size)
   guard let decoded = StateRecord.decode(record.span.bytes) else { return nil }
   return CommittedRecord(state: decoded.state, generation: decoded.generation, slot: slot)
+}
+
+/// The first `count` (at most a record's 96) bytes of `slot`, the rest zero.
+/// The one reader of storage: OLIC_ERR_STORAGE if the callback fails.
+@inline(never)
+func readSlot(_ storage: olic_storage, slot: UInt32, count: Int) throws(olic_status) -> InlineArray<96, UInt8> {
+  var bytes = InlineArray<96, UInt8>(repeating: 0)
+  guard let read = storage.read, let offset = StateRing.offset(of: slot, in: storage),
+    count >= 0, count <= StateRecord.size
+  else { throw OLIC_ERR_ARGUMENT }
+  let status = withUnsafeMutableBytes(of: &bytes) { buffer -> Int32 in
+    read(storage.ctx, offset, buffer.baseAddress, UInt32(truncatingIfNeeded: count))
+  }
+  guard status == 0 else { throw OLIC_ERR_STORAGE }
+  return bytes
 }
 
 /// Whether any slot holds an intact record (provisioning refuses then). A tie of

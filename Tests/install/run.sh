@@ -19,7 +19,7 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$repo" --no-print-directory ins
 
 docs=(share/doc/olic/README.md)
 for d in "$repo"/docs/*.md; do docs+=("share/doc/olic/docs/$(basename "$d")"); done
-for f in include/olic.h lib/libolic.a lib/pkgconfig/olic.pc bin/olic "${docs[@]}"; do
+for f in include/olic.h lib/libolic.a lib/libolic-tools.a lib/pkgconfig/olic.pc bin/olic "${docs[@]}"; do
   [ -f "$prefix/$f" ] || fail "$f not installed"
 done
 [ -x "$prefix/bin/olic" ] || fail "bin/olic is not executable"
@@ -41,7 +41,7 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 pkg-config --print-requires olic | grep -qx 'libsodium' || fail "olic.pc lacks Requires: libsodium"
 # Only a static archive ships: plain --libs must already name libsodium.
 flags=$(pkg-config --cflags --libs olic)
-case " $flags " in *" -lolic "*"-lsodium "*) ;; *) fail "pkg-config --libs olic lacks -lolic -lsodium: $flags" ;; esac
+case " $flags " in *" -lolic-tools "*" -lolic "*"-lsodium "*) ;; *) fail "pkg-config --libs olic lacks -lolic-tools -lolic -lsodium: $flags" ;; esac
 
 # Built from inside the prefix so the repository's include/ cannot be found.
 cd "$prefix"
@@ -56,7 +56,7 @@ done
 # A staged install: the same files under DESTDIR, olic.pc naming the real prefix.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$repo" --no-print-directory install DESTDIR="$stage" \
   PREFIX=/opt/olic >/dev/null
-for f in include/olic.h lib/libolic.a lib/pkgconfig/olic.pc bin/olic "${docs[@]}"; do
+for f in include/olic.h lib/libolic.a lib/libolic-tools.a lib/pkgconfig/olic.pc bin/olic "${docs[@]}"; do
   [ -f "$stage/opt/olic/$f" ] || fail "DESTDIR install lacks $f"
 done
 grep -qx 'prefix=/opt/olic' "$stage/opt/olic/lib/pkgconfig/olic.pc" || fail "DESTDIR olic.pc prefix"
