@@ -41,7 +41,7 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 pkg-config --print-requires olic | grep -qx 'libsodium' || fail "olic.pc lacks Requires: libsodium"
 # Only a static archive ships: plain --libs must already name libsodium.
 flags=$(pkg-config --cflags --libs olic)
-case " $flags " in *" -lolic-tools "*" -lolic "*"-lsodium "*) ;; *) fail "pkg-config --libs olic lacks -lolic-tools -lolic -lsodium: $flags" ;; esac
+case " $flags " in *" -lolic-tools "*"-lolic "*"-lsodium "*) ;; *) fail "pkg-config --libs olic lacks -lolic-tools -lolic -lsodium: $flags" ;; esac
 
 # Built from inside the prefix so the repository's include/ cannot be found.
 cd "$prefix"
@@ -60,12 +60,12 @@ for f in include/olic.h lib/libolic.a lib/libolic-tools.a lib/pkgconfig/olic.pc 
   [ -f "$stage/opt/olic/$f" ] || fail "DESTDIR install lacks $f"
 done
 grep -qx 'prefix=/opt/olic' "$stage/opt/olic/lib/pkgconfig/olic.pc" || fail "DESTDIR olic.pc prefix"
-# install-lib: what a firmware build needs, and nothing that needs the network.
+# install-lib: the two archives a C build links, and nothing that needs the network.
 rm -rf "${stage:?}"/*
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$repo" --no-print-directory install-lib DESTDIR="$stage" \
   PREFIX=/opt/olic >/dev/null
 [ "$(cd "$stage/opt/olic" && find . -type f | sort | tr '\n' ' ')" = \
-  "./include/olic.h ./lib/libolic.a ./lib/pkgconfig/olic.pc " ] || fail "install-lib installs more or less than the library"
+  "./include/olic.h ./lib/libolic-tools.a ./lib/libolic.a ./lib/pkgconfig/olic.pc " ] || fail "install-lib installs more or less than the library"
 echo "test-install: installed to a temp prefix (header, archive, olic.pc, bin/olic, ${#docs[@]} docs);" \
   "consumer built with plain pkg-config ($flags) as C11 and C99 -pedantic and passed;" \
   "DESTDIR staged; install-lib alone"
