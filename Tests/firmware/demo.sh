@@ -83,12 +83,10 @@ sh() {
   if [ "$want" != 0 ]; then note "(exit $got)"; fi
 }
 
-# chip EXPECTED_EXIT [firmware flags...]: one boot of the chip, printed in full.
-chip() {
-  local want=$1 text got
-  shift
-  text=$(cmd "$FW" --nvm "$D/chip.nvm" --trusted-key "$D/regulator.pub.pem" \
-    --device-key "$D/device.sk.hex" --firmware-version 3 "$@")
+# boot EXPECTED_EXIT COMMAND: runs one chip command line, printed in full, and
+# fails the demo unless it exits EXPECTED_EXIT.
+boot() {
+  local want=$1 text=$2 got
   printf '%s\n' "$text" | sed '1s/^/   $ /; 2,$s/^/     /'
   set +e
   eval "$text" >"$D/last.out" 2>"$D/last.err"
@@ -103,26 +101,22 @@ chip() {
   note "(exit $got)"
 }
 
+# chip EXPECTED_EXIT [firmware flags...]: one boot of the chip.
+chip() {
+  local want=$1
+  shift
+  boot "$want" "$(cmd "$FW" --nvm "$D/chip.nvm" --trusted-key "$D/regulator.pub.pem" \
+    --device-key "$D/device.sk.hex" --firmware-version 3 "$@")"
+}
+
 # chip_k EXPECTED_EXIT [flags...]: one boot of the second chip, which trusts three
 # regulator keys and needs two distinct signers.
 chip_k() {
-  local want=$1 text got
+  local want=$1
   shift
-  text=$(cmd "$FW" --nvm "$D/chip2.nvm" --trusted-key "$D/regulator.pub.pem" \
+  boot "$want" "$(cmd "$FW" --nvm "$D/chip2.nvm" --trusted-key "$D/regulator.pub.pem" \
     --trusted-key "$D/regulator-b.pub.pem" --trusted-key "$D/regulator-c.pub.pem" --threshold 2 \
-    --device-key "$D/device2.sk.hex" --firmware-version 3 "$@")
-  printf '%s\n' "$text" | sed '1s/^/   $ /; 2,$s/^/     /'
-  set +e
-  eval "$text" >"$D/last.out" 2>"$D/last.err"
-  got=$?
-  set -e
-  show '     chip| ' <"$D/last.out"
-  if [ -s "$D/last.err" ]; then show '     chip stderr| ' <"$D/last.err"; fi
-  if [ "$got" != "$want" ]; then
-    echo "demo: FAILED: the chip exited $got, expected $want" >&2
-    exit 1
-  fi
-  note "(exit $got)"
+    --device-key "$D/device2.sk.hex" --firmware-version 3 "$@")"
 }
 
 # saw LINE-FRAGMENT: the last chip run printed it.
