@@ -48,6 +48,14 @@ class Suite:
             print(f"FAIL [{self.current}] harness error in {getattr(function, '__name__', 'step')}: {error!r}")
             return None
 
+    def timed(self, function):
+        """guarded, then the group's name and how long it took."""
+        began = time.monotonic()
+        try:
+            return self.guarded(function)
+        finally:
+            print(f"  [{self.current}] {time.monotonic() - began:.1f} s")
+
     def run(self, *args, cwd=None, binary=True, codes=(0, 1, 2)):
         """codes: the exit codes the command may give (cosign's refusals add 3 to 6)."""
         proc = subprocess.run([self.olic, *args], capture_output=True, cwd=cwd or self.work,
@@ -739,13 +747,16 @@ def test_batch_progress(s):
     s.equal(len(os.listdir(s.path("tty"))), 300, "300 licenses written")
 
 
-def device_harness(description):
-    """The arguments every device-backed CLI suite takes, a fresh work directory,
-    and Tests/cli/device.c linked against libolic.a as a vendor links it.
+def device_harness(description, options=()):
+    """The arguments every device-backed CLI suite takes (and `options`, more
+    (flag, default) pairs of its own), a fresh work directory, and
+    Tests/cli/device.c linked against libolic.a as a vendor links it.
     Returns (args, olic, runs, device_binary)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--olic", required=True)
     parser.add_argument("--lib", required=True)
+    for flag, default in options:
+        parser.add_argument(flag, default=default)
     parser.add_argument("--cc", default="cc")
     parser.add_argument("--sodium-libs", default="-lsodium")
     parser.add_argument("--work-dir", required=True)

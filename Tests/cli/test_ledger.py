@@ -10,7 +10,6 @@ signal), and add timed SIGKILLs spread over whole runs. Edits use the sqlite3
 shell. The last line is "N passed, M failed"; exit 1 on any failure.
 """
 
-import argparse
 import concurrent.futures
 import glob
 import hashlib
@@ -690,13 +689,7 @@ def main():
     trusted = s.ok(["pubkey", "reg.pem"]).strip()
     L = Ledger(s, device_binary, trusted)
     state = {}
-
-    def step(function):
-        began = time.monotonic()
-        try:
-            return s.guarded(function)
-        finally:
-            print(f"  [{s.current}] {time.monotonic() - began:.1f} s")
+    step = s.timed
 
     started = time.monotonic()
     step(lambda: test_help_and_usage(s))

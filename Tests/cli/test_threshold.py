@@ -10,7 +10,6 @@ independently with Python's `cryptography` (Ed25519 over [0, body_end)). The
 last line is "N passed, M failed"; exit 1 on any failure.
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -27,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from run_tests import Suite  # noqa: E402
+from run_tests import Suite, device_harness  # noqa: E402
 
 FIXTURE = os.path.join(HERE, "fixtures", "ledger-v1")
 ZERO_ID = "00" * 8
@@ -463,17 +462,23 @@ def test_help(s):
     s.equal((rc, out), (2, ""), "cosign without FILE is a usage error")
 
 
+def both_ways(s, t, a, x, device_id, seed, stem, license_id, what):
+    """x proposes and plain-PEM a cosigns STEM.olic; then a proposes and x
+    cosigns STEM2.olic, which a 2-of-n device installs."""
+    t.propose(x, device_id, 2, f"{stem}.olic", license_id=license_id)
+    s.equal(cosign(t, a, f"{stem}.olic", [x])[0], 0, f"cosign of the proposal of {what}")
+    t.verify_entries(f"{stem}.olic", [a, x], f"{what} as proposer")
+    t.propose(a, device_id, 2, f"{stem}2.olic", license_id=license_id + 1)
+    rc, _, err = cosign(t, x, f"{stem}2.olic", [a])
+    s.equal((rc, err), (0, ""), f"cosign with {what}")
+    t.verify_entries(f"{stem}2.olic", [a, x], f"{what} as cosigner")
+    s.equal(t.install(2, [a, x], f"{stem}2.olic", seed), "OLIC_OK", f"a device installs what {what} cosigned")
+
+
 def test_key_sources(s, t, a, b, e, seed, device_id, module):
     s.current = "key sources"
     # Encrypted PEM proposes and cosigns; plain PEM cosigns.
-    t.propose(e, device_id, 2, "enc.olic", license_id=20)
-    s.equal(cosign(t, a, "enc.olic", [e])[0], 0, "cosign of an encrypted key's proposal")
-    t.verify_entries("enc.olic", [a, e], "encrypted proposer")
-    t.propose(a, device_id, 2, "enc2.olic", license_id=21)
-    rc, _, err = cosign(t, e, "enc2.olic", [a])
-    s.equal((rc, err), (0, ""), "cosign with an encrypted key")
-    t.verify_entries("enc2.olic", [a, e], "encrypted cosigner")
-    s.equal(t.install(2, [a, e], "enc2.olic", seed), "OLIC_OK", "a device installs it")
+    both_ways(s, t, a, e, device_id, seed, "enc", 20, "an encrypted key")
     t.propose(a, device_id, 2, "enc3.olic", license_id=22)
     s.bad_input(["cosign", "--key", e.pem, "--passphrase-file", "wrong.txt", "--trusted-key", a.pub, "enc3.olic"],
                 ["--key"], "wrong passphrase", what="cosign with a wrong passphrase")
@@ -499,14 +504,7 @@ def test_key_sources(s, t, a, b, e, seed, device_id, module):
     token.public = s.ok(["pubkey", "tok.pub.pem"]).strip()
     token.key_id = key_id(token.public)
     token.key = ["--key", uri, *tok]
-    t.propose(token, device_id, 2, "tok.olic", license_id=30)
-    s.equal(cosign(t, a, "tok.olic", [token])[0], 0, "cosign of a token's proposal")
-    t.verify_entries("tok.olic", [a, token], "token proposer")
-    t.propose(a, device_id, 2, "tok2.olic", license_id=31)
-    rc, _, err = cosign(t, token, "tok2.olic", [a])
-    s.equal((rc, err), (0, ""), "cosign with a PKCS#11 token key")
-    t.verify_entries("tok2.olic", [a, token], "token cosigner")
-    s.equal(t.install(2, [a, token], "tok2.olic", seed), "OLIC_OK", "a device installs the token-cosigned license")
+    both_ways(s, t, a, token, device_id, seed, "tok", 30, "a PKCS#11 token key")
 
 
 def test_ledger(s, t, a, b, c):
@@ -662,37 +660,13 @@ def test_migration(s):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--olic", required=True)
-    parser.add_argument("--lib", required=True)
-    parser.add_argument("--cc", default="cc")
-    parser.add_argument("--sodium-libs", default="-lsodium")
-    parser.add_argument("--module", default="")
-    parser.add_argument("--work-dir", required=True)
-    args = parser.parse_args()
-
-    olic = os.path.abspath(args.olic)
-    work = os.path.abspath(args.work_dir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-    runs = os.path.join(work, "runs")
-    os.makedirs(runs)
-    device_binary = os.path.join(work, "device")
-    subprocess.run([args.cc, "-std=c11", "-Wall", "-Wextra", "-Werror", os.path.join(HERE, "device.c"),
-                    "-I", os.path.join(REPO, "include"), os.path.abspath(args.lib), *args.sodium_libs.split(),
-                    "-o", device_binary], check=True)
+    args, olic, runs, device_binary = device_harness(__doc__, [("--module", "")])
     s = Suite(olic, runs)
     t = T(s, device_binary)
     s.write("pass.txt", "correct horse\n")
     s.write("wrong.txt", "battery staple\n")
     state = {}
-
-    def step(function):
-        began = time.monotonic()
-        try:
-            return s.guarded(function)
-        finally:
-            print(f"  [{s.current}] {time.monotonic() - began:.1f} s")
+    step = s.timed
 
     started = time.monotonic()
     a, b, c = Party(s, "a"), Party(s, "b"), Party(s, "c")
