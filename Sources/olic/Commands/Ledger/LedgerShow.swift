@@ -91,37 +91,30 @@ struct LedgerExport: ParsableCommand {
 
   func run() throws {
     let ledger = try LedgerSchema.open(db)
-    let blob: [UInt8]
-    let label: String
+    // A license's blob, and the SHA-256 recorded beside it.
+    let blobAndHash: (Statement) throws(Failure) -> ([UInt8], [UInt8]) = { ($0.blob(0), $0.blob(1)) }
+    let found: ([UInt8], [UInt8])?
+    let missing: String, mismatch: String, label: String
     if let digest {
       let wanted = try Hex.decode(digest, bytes: 32, what: "--digest", thing: "a license digest")
-      let found = try ledger.first("SELECT blob, sha256 FROM licenses WHERE digest = ?", [.blob(wanted)]) { ($0.blob(0), $0.blob(1)) }
-        ?? ledger.first("SELECT blob, sha256 FROM cosignatures WHERE digest = ? ORDER BY id DESC LIMIT 1", [.blob(wanted)]) {
-          ($0.blob(0), $0.blob(1))
-        }
-      guard let (bytes, sha) = found else {
-        throw Failure("--digest: the ledger \(printable(db)) holds no license with digest \(Hex.encode(wanted))")
-      }
-      guard sha256Of(bytes) == sha else {
-        throw Failure("--digest: the license with digest \(Hex.encode(wanted)) does not match its recorded SHA-256; run olic ledger verify")
-      }
-      blob = bytes
+      found = try ledger.first("SELECT blob, sha256 FROM licenses WHERE digest = ?", [.blob(wanted)], blobAndHash)
+        ?? ledger.first(
+          "SELECT blob, sha256 FROM cosignatures WHERE digest = ? ORDER BY id DESC LIMIT 1", [.blob(wanted)], blobAndHash)
+      missing = "--digest: the ledger \(printable(db)) holds no license with digest \(Hex.encode(wanted))"
+      mismatch = "--digest: the license with digest \(Hex.encode(wanted)) does not match its recorded SHA-256"
       label = "digest \(Hex.encode(wanted))"
     } else {
       let device = try Hex.decode(self.device ?? "", bytes: 32, what: "--device", thing: "a device id")
       let licenseId = try Numbers.parse(self.licenseId ?? "", what: "--license-id", min: 1)
-      let found = try ledger.first("SELECT blob, sha256 FROM licenses WHERE device_id = ? AND license_id = ?", [.blob(device), .u64(licenseId)]) {
-        ($0.blob(0), $0.blob(1))
-      }
-      guard let (bytes, sha) = found else {
-        throw Failure("--license-id: the ledger \(printable(db)) holds no license \(licenseId) for device \(Hex.encode(device))")
-      }
-      guard sha256Of(bytes) == sha else {
-        throw Failure("--license-id: license \(licenseId) of device \(Hex.encode(device)) does not match its recorded SHA-256; run olic ledger verify")
-      }
-      blob = bytes
+      found = try ledger.first(
+        "SELECT blob, sha256 FROM licenses WHERE device_id = ? AND license_id = ?", [.blob(device), .u64(licenseId)],
+        blobAndHash)
+      missing = "--license-id: the ledger \(printable(db)) holds no license \(licenseId) for device \(Hex.encode(device))"
+      mismatch = "--license-id: license \(licenseId) of device \(Hex.encode(device)) does not match its recorded SHA-256"
       label = "license_id \(licenseId), device \(Hex.encode(device))"
     }
+    guard let (blob, sha) = found else { throw Failure(missing) }
+    guard sha256Of(blob) == sha else { throw Failure("\(mismatch); run olic ledger verify") }
     let output = StagedOutput()
     try output.stage(blob, to: out, mode: 0o644, what: "--out")
     try output.commit(replace: true)
